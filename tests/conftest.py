@@ -1,0 +1,32 @@
+"""Shared test set-up: Qt runs offscreen, fixtures come from ../shared/fixtures."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+# Before any Qt import: every GUI test runs without a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES_DIR = ROOT.parent / "shared" / "fixtures"
+FIXTURE_FILES = sorted(FIXTURES_DIR.glob("*.json"))
+
+
+def load_fixture(name: str) -> dict:
+    path = FIXTURES_DIR / name
+    if not path.suffix:
+        path = path.with_suffix(".json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=FIXTURE_FILES, ids=lambda p: p.stem)
+def fixture_path(request) -> Path:
+    return request.param
+
+
+@pytest.fixture
+def fixture_data(fixture_path) -> dict:
+    return json.loads(fixture_path.read_text(encoding="utf-8"))
