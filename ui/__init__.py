@@ -1,0 +1,1 @@
+"""SOP Desk's Qt window; depends on sopdesk/, never the reverse."""

@@ -1,0 +1,144 @@
+"""Every message box and file dialog the app shows, behind one object that tests replace."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SAVE, DISCARD, CANCEL = "simpan", "buang", "batal"
+
+JSON_FILTER_NATIVE = "SOP Desk JSON (*.json)"
+JSON_FILTER_FIXTURE = "JSON pertukaran sop-fixture/1 (*.json)"
+IMAGE_FILTER = "Gambar logo (*.png *.jpg *.jpeg *.svg)"
+
+
+class Dialogs:
+    """Real dialogs; each method returns plain values so a test double can answer instead."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent, title, text)
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
+
+    def confirm(self, title: str, text: str, yes: str = "Ya", no: str = "Batal") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes_button
+
+    def ask_unsaved(self, name: str) -> str:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Perubahan belum disimpan",
+                          f"SOP \"{name}\" punya perubahan yang belum disimpan. Simpan sekarang?", parent=self.parent)
+        save = box.addButton("Simpan", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Jangan simpan", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Batal", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is save:
+            return SAVE
+        if box.clickedButton() is discard:
+            return DISCARD
+        return CANCEL
+
+    def open_file(self, title: str, folder: str, filters: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
+        return path
+
+    def save_file(self, title: str, suggested: str, filters: list[str]) -> tuple[str, str]:
+        """(path, chosen filter) or ("", "") when cancelled."""
+        path, chosen = QFileDialog.getSaveFileName(self.parent, title, suggested, ";;".join(filters))
+        return path, chosen
+
+    def choose_folder(self, title: str, folder: str) -> str:
+        return QFileDialog.getExistingDirectory(self.parent, title, folder)
+
+    def text_input(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return value if ok else None
+
+    def paste_lines(self, title: str) -> str | None:
+        """Many lines at once; the caller splits them into items."""
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Satu butir per baris; penomoran seperti \"1.\" di awal baris dibuang."))
+        edit = QPlainTextEdit()
+        layout.addWidget(edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tambahkan")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        return edit.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def remove_actor_choice(self, actor_name: str, step_count: int, others: list[tuple[str, str]]) -> tuple[bool, str]:
+        """Ask what happens to the steps of a removed actor: (go on?, id of the actor that takes them or "")."""
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle("Hapus pelaksana")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(f"{step_count} langkah dikerjakan oleh \"{actor_name}\". Apa yang terjadi pada "
+                                "langkah-langkah itu?"))
+        move = QRadioButton("Pindahkan ke pelaksana:")
+        combo = QComboBox()
+        for actor_id, name in others:
+            combo.addItem(name, actor_id)
+        drop = QRadioButton("Lepaskan pelaksana ini dari langkah-langkahnya (langkah tanpa pelaksana akan ditandai)")
+        move.setChecked(bool(others))
+        move.setEnabled(bool(others))
+        combo.setEnabled(bool(others))
+        drop.setChecked(not others)
+        for widget in (move, combo, drop):
+            layout.addWidget(widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hapus pelaksana")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False, ""
+        return True, (combo.currentData() or "") if move.isChecked() else ""
+
+    def choose_revision(self, revisions: list) -> str:
+        """Pick an earlier version to bring back; "" when cancelled."""
+        from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+        from .library_panel import format_timestamp
+
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle("Riwayat versi")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Versi yang tersimpan sebelumnya, terbaru di atas. Memulihkan sebuah versi "
+                                "menyimpannya sebagai versi terkini; versi sekarang tetap ada di riwayat."))
+        listing = QListWidget()
+        for revision in revisions:
+            item = QListWidgetItem(f"{format_timestamp(revision.saved_at)} — {revision.nomor} {revision.nama}")
+            item.setData(256, revision.revision_id)
+            listing.addItem(item)
+        listing.setCurrentRow(0)
+        layout.addWidget(listing)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pulihkan versi ini")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Tutup")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        listing.itemDoubleClicked.connect(lambda _item: dialog.accept())
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:
+            return ""
+        return listing.currentItem().data(256)

@@ -1,0 +1,318 @@
+"""The identity page form: institution, logo, number, dates, signer, title and type."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sopdesk.labels import IDENTITY_LABELS, format_date
+from sopdesk.model import IdLabel, Logo
+
+from .controller import DocumentController
+from .dialogs import IMAGE_FILTER, Dialogs
+from .list_editors import ListEditor
+from .ui_state import logo_extension
+
+INDONESIAN = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia)
+
+
+class DateField(QWidget):
+    """A date shown in Indonesian ("Rabu, 01 November 2017"), picked from a calendar, clearable."""
+
+    date_picked = Signal(object)  # datetime.date or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value: dt.date | None = None
+        self.display = QLineEdit()
+        self.display.setReadOnly(True)
+        self.display.setPlaceholderText("belum diisi")
+        self.pick_button = QPushButton("Pilih…")
+        self.clear_button = QPushButton("Kosongkan")
+        self.pick_button.clicked.connect(self._on_pick_button_clicked)
+        self.clear_button.clicked.connect(lambda: self.date_picked.emit(None))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.display, 1)
+        layout.addWidget(self.pick_button)
+        layout.addWidget(self.clear_button)
+
+    def value(self) -> dt.date | None:
+        return self._value
+
+    def set_value(self, value: dt.date | None) -> None:
+        self._value = value
+        self.display.setText(format_date(value, empty=""))
+
+    def calendar_dialog(self) -> tuple[QDialog, QCalendarWidget]:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Pilih tanggal")
+        calendar = QCalendarWidget()
+        calendar.setLocale(INDONESIAN)
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        calendar.setGridVisible(True)
+        start = self._value or dt.date.today()
+        calendar.setSelectedDate(QDate(start.year, start.month, start.day))
+        calendar.activated.connect(lambda _date: dialog.accept())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pilih")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(calendar)
+        layout.addWidget(buttons)
+        return dialog, calendar
+
+    def _on_pick_button_clicked(self) -> None:
+        dialog, calendar = self.calendar_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.date_picked.emit(calendar.selectedDate().toPython())
+
+
+class IdentityForm(QScrollArea):
+    def __init__(self, controller: DocumentController, dialogs: Dialogs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._dialogs = dialogs
+        self.fields: dict[str, QWidget] = {}
+        inner = QWidget()
+        outer = QVBoxLayout(inner)
+
+        unit = QGroupBox("Instansi dan unit")
+        unit_form = QFormLayout(unit)
+        self.instansi = self._line("instansi")
+        unit_form.addRow("Instansi (kementerian/lembaga/pemda):", self.instansi)
+        self.unit_lines = ListEditor("Unit organisasi", dialogs)
+        self.unit_lines.setObjectName("unit_lines")
+        self.unit_lines.items_edited.connect(
+            lambda items, text: self._controller.set_list("unit_lines", items, text))
+        self.fields["unit_lines"] = self.unit_lines
+        unit_form.addRow("Unit (eselon I, II, seterusnya):", self.unit_lines)
+        self.logo_preview = QLabel("Tanpa logo")
+        self.logo_preview.setFixedSize(96, 96)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid #999;")
+        self.logo_button = QPushButton("Pilih logo…")
+        self.logo_clear = QPushButton("Hapus logo")
+        self.logo_button.clicked.connect(self._on_logo_button_clicked)
+        self.logo_clear.clicked.connect(lambda: self._controller.set_identity("logo", None, "logo"))
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(self.logo_button)
+        logo_buttons.addWidget(self.logo_clear)
+        logo_buttons.addStretch(1)
+        logo_row.addLayout(logo_buttons)
+        logo_row.addStretch(1)
+        unit_form.addRow("Logo:", logo_row)
+        self.fields["logo"] = self.logo_button
+        outer.addWidget(unit)
+
+        doc = QGroupBox("Dokumen")
+        form = QFormLayout(doc)
+        self.nomor = self._line("nomor")
+        form.addRow("Nomor SOP:", self.nomor)
+        self.nama = self._line("nama")
+        form.addRow("Nama SOP:", self.nama)
+        self.cakupan = self._combo("cakupan", [("", "—"), ("Makro", "Makro"), ("Mikro", "Mikro")])
+        self.sifat = self._combo("sifat", [("", "—"), ("Administratif", "Administratif"), ("Teknis", "Teknis")])
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.cakupan)
+        kinds.addWidget(self.sifat)
+        kinds.addStretch(1)
+        form.addRow("Jenis SOP:", kinds)
+        self.tanggal_pembuatan = self._date("tanggal_pembuatan")
+        form.addRow("Tanggal Pembuatan:", self.tanggal_pembuatan)
+        self.tanggal_revisi = self._date("tanggal_revisi")
+        form.addRow("Tanggal Revisi:", self.tanggal_revisi)
+        self.revisi_ke = QSpinBox()
+        self.revisi_ke.setRange(0, 999)
+        self.revisi_ke.setSpecialValueText("—")
+        self.revisi_ke.valueChanged.connect(self._on_revisi_ke_value_changed)
+        self.fields["revisi_ke"] = self.revisi_ke
+        form.addRow("Revisi ke:", self.revisi_ke)
+        self.use_pengesahan = QCheckBox("Pakai Tanggal Pengesahan sebagai ganti Tanggal Efektif")
+        self.use_pengesahan.toggled.connect(
+            lambda on: self._controller.set_identity("use_pengesahan", on, "jenis tanggal"))
+        form.addRow("", self.use_pengesahan)
+        self.tanggal_efektif = self._date("tanggal_efektif")
+        self.efektif_label = QLabel("Tanggal Efektif:")
+        form.addRow(self.efektif_label, self.tanggal_efektif)
+        self.tanggal_pengesahan = self._date("tanggal_pengesahan")
+        self.pengesahan_label = QLabel("Tanggal Pengesahan:")
+        form.addRow(self.pengesahan_label, self.tanggal_pengesahan)
+        outer.addWidget(doc)
+
+        signer = QGroupBox("Disahkan oleh")
+        signer_form = QFormLayout(signer)
+        self.signer_jabatan = self._line("signer.jabatan")
+        signer_form.addRow("Jabatan:", self.signer_jabatan)
+        self.signer_nama = self._line("signer.nama")
+        signer_form.addRow("Nama:", self.signer_nama)
+        self.signer_label = self._combo("signer.id_label", [("NIP", "NIP"), ("NRP", "NRP"),
+                                                             ("", "Tanpa nomor identitas")])
+        self.signer_number = self._line("signer.id_number")
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.signer_label)
+        id_row.addWidget(self.signer_number, 1)
+        signer_form.addRow("Nomor identitas:", id_row)
+        outer.addWidget(signer)
+        outer.addStretch(1)
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        controller.document_changed.connect(self._on_controller_document_changed)
+
+    # ---- builders -----------------------------------------------------------------------
+    def _line(self, key: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.textEdited.connect(lambda text, key=key: self._controller.set_identity(key, text, IDENTITY_LABELS[key]))
+        self.fields[key] = edit
+        return edit
+
+    def _combo(self, key: str, options: list[tuple[object, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(key)
+        for value, text in options:
+            combo.addItem(text, value)
+        combo.activated.connect(lambda index, key=key, combo=combo: self._on_combo_activated(key, combo, index))
+        self.fields[key] = combo
+        return combo
+
+    def _date(self, key: str) -> DateField:
+        field = DateField()
+        field.setObjectName(key)
+        field.date_picked.connect(lambda value, key=key: self._controller.set_identity(key, value, IDENTITY_LABELS[key]))
+        self.fields[key] = field
+        return field
+
+    # ---- refresh from the document -------------------------------------------------------
+    def refresh(self) -> None:
+        ident = self._controller.sop.identity
+        for key in ("instansi", "nomor", "nama", "signer.jabatan", "signer.nama", "signer.id_number"):
+            edit = self.fields[key]
+            value = _get(ident, key)
+            if edit.text() != value:
+                edit.setText(value)
+        for key in ("cakupan", "sifat", "signer.id_label"):
+            combo = self.fields[key]
+            combo.setCurrentIndex(max(0, combo.findData(_get(ident, key))))
+        for key in ("tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan"):
+            self.fields[key].set_value(getattr(ident, key))
+        self.revisi_ke.blockSignals(True)
+        self.revisi_ke.setValue(ident.revisi_ke or 0)
+        self.revisi_ke.blockSignals(False)
+        self.use_pengesahan.blockSignals(True)
+        self.use_pengesahan.setChecked(ident.use_pengesahan)
+        self.use_pengesahan.blockSignals(False)
+        self.tanggal_efektif.setVisible(not ident.use_pengesahan)
+        self.efektif_label.setVisible(not ident.use_pengesahan)
+        self.tanggal_pengesahan.setVisible(ident.use_pengesahan)
+        self.pengesahan_label.setVisible(ident.use_pengesahan)
+        self.signer_number.setEnabled(ident.signer.id_label is not IdLabel.NONE)
+        self.unit_lines.set_items(ident.unit_lines)
+        self._show_logo(ident.logo)
+
+    def _show_logo(self, logo: Logo | None) -> None:
+        if logo is None:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("Tanpa logo")
+            return
+        pixmap = logo_pixmap(logo, 92)
+        if pixmap.isNull():
+            self.logo_preview.setText("Logo tidak dapat ditampilkan")
+        else:
+            self.logo_preview.setPixmap(pixmap)
+
+    def focus_field(self, key: str) -> None:
+        widget = self.fields.get(key)
+        if widget is None:
+            return
+        self.ensureWidgetVisible(widget)
+        if isinstance(widget, DateField):
+            widget.pick_button.setFocus()
+        else:
+            widget.setFocus()
+
+    # ---- slots --------------------------------------------------------------------------
+    def _on_controller_document_changed(self, scope: str) -> None:
+        if scope in ("identity", "all"):
+            self.refresh()
+
+    def _on_combo_activated(self, key: str, combo: QComboBox, index: int) -> None:
+        value = combo.itemData(index)
+        if key == "signer.id_label":
+            value = IdLabel(value)
+        self._controller.set_identity(key, value, IDENTITY_LABELS.get(key, "label nomor identitas"))
+
+    def _on_revisi_ke_value_changed(self, value: int) -> None:
+        self._controller.set_identity("revisi_ke", value or None, IDENTITY_LABELS["revisi_ke"])
+
+    def _on_logo_button_clicked(self) -> None:
+        path = self._dialogs.open_file("Pilih logo", "", IMAGE_FILTER)
+        if path:
+            self.load_logo(Path(path))
+
+    def load_logo(self, path: Path) -> bool:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._dialogs.error("Logo tidak dapat dibaca", f"{path}: {exc.strerror or exc}")
+            return False
+        logo = Logo(data, logo_extension(path))
+        if logo_pixmap(logo, 32).isNull():
+            self._dialogs.error("Logo tidak dapat dibaca",
+                                f"{path.name} bukan gambar PNG, JPEG atau SVG yang dapat dibuka.")
+            return False
+        return self._controller.set_identity("logo", logo, "logo")
+
+
+def logo_pixmap(logo: Logo, size: int) -> QPixmap:
+    if logo.extension == "svg":
+        from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtSvg import QSvgRenderer
+
+        renderer = QSvgRenderer(QByteArray(logo.data))
+        if not renderer.isValid():
+            return QPixmap()
+        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        renderer.render(painter)
+        painter.end()
+        return QPixmap.fromImage(image)
+    pixmap = QPixmap()
+    pixmap.loadFromData(logo.data)
+    if pixmap.isNull():
+        return pixmap
+    return pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def _get(ident, key: str):
+    owner = ident
+    parts = key.split(".")
+    for part in parts[:-1]:
+        owner = getattr(owner, part)
+    value = getattr(owner, parts[-1])
+    return value.value if isinstance(value, IdLabel) else value

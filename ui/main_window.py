@@ -1,0 +1,437 @@
+"""The main window: library on one side, the editor on the other, problems below, and the file commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
+from sopdesk.model import Sop, new_id
+from sopdesk.storage import Library, LibraryReadOnly, StorageError, default_library_dir, move_library
+from sopdesk.validation import Target
+
+from . import dialogs as dlg
+from .actors_editor import ActorsEditor
+from .controller import DocumentController
+from .identity_form import IdentityForm
+from .library_panel import LibraryPanel
+from .list_editors import BoxesEditor
+from .preferences import PreferencesDialog
+from .problems_panel import ProblemsPanel
+from .steps_editor import StepsEditor
+from .ui_state import UiState
+
+TAB_IDENTITY, TAB_BOXES, TAB_ACTORS, TAB_STEPS = range(4)
+RECOVERY_DELAY_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: UiState, library: Library, dialogs: dlg.Dialogs | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.library = library
+        self.dialogs = dialogs or dlg.Dialogs(self)
+        self.controller = DocumentController(self)
+        self.resize(1400, 860)
+
+        self.library_panel = LibraryPanel()
+        self.identity_form = IdentityForm(self.controller, self.dialogs)
+        self.boxes_editor = BoxesEditor(self.controller, self.dialogs)
+        self.actors_editor = ActorsEditor(self.controller, self.dialogs)
+        self.steps_editor = StepsEditor(self.controller)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.identity_form, "Identitas")
+        self.tabs.addTab(self.boxes_editor, "Dasar hukum dan lainnya")
+        self.tabs.addTab(self.actors_editor, "Pelaksana")
+        self.tabs.addTab(self.steps_editor, "Langkah")
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
+        self.read_only_banner.setVisible(False)
+
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.read_only_banner)
+        editor_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.library_panel)
+        self.splitter.addWidget(editor)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([380, 1020])
+        self.setCentralWidget(self.splitter)
+
+        self.problems_panel = ProblemsPanel(self.controller)
+        dock = QDockWidget("Masalah", self)
+        dock.setObjectName("problems_dock")
+        dock.setWidget(self.problems_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+
+        self._build_menus()
+        self._recovery_timer = QTimer(self)
+        self._recovery_timer.setSingleShot(True)
+        self._recovery_timer.setInterval(RECOVERY_DELAY_MS)
+        self._recovery_timer.timeout.connect(self.write_recovery)
+
+        self.controller.stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.controller.document_changed.connect(self._on_controller_document_changed)
+        self.controller.focus_requested.connect(self._on_controller_focus_requested)
+        self.problems_panel.problem_activated.connect(self.show_target)
+        panel = self.library_panel
+        panel.new_requested.connect(self.new_sop)
+        panel.open_requested.connect(self.open_from_library)
+        panel.duplicate_requested.connect(self.duplicate_sop)
+        panel.trash_requested.connect(self.trash_sop)
+        panel.restore_requested.connect(self.restore_sop)
+        panel.purge_requested.connect(self.purge_sop)
+        panel.trash_view.toggled.connect(lambda _on: self.refresh_library())
+
+        self._apply_read_only()
+        self.refresh_library()
+        self.new_sop(ask=False)
+        geometry = state.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # ---- menus ---------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Berkas")
+        self.new_action = self._action(file_menu, "SOP &Baru", lambda: self.new_sop(), QKeySequence.StandardKey.New)
+        self.save_action = self._action(file_menu, "&Simpan", lambda: self.save(), QKeySequence.StandardKey.Save)
+        file_menu.addSeparator()
+        self.import_json_action = self._action(file_menu, "Impor JSON…", lambda: self.import_json())
+        self.export_json_action = self._action(file_menu, "Ekspor JSON…", lambda: self.export_json())
+        file_menu.addSeparator()
+        self.history_action = self._action(file_menu, "Riwayat versi…", lambda: self.show_history())
+        self.preferences_action = self._action(file_menu, "Preferensi…", lambda: self.edit_preferences())
+        file_menu.addSeparator()
+        self._action(file_menu, "&Keluar", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Sunting")
+        self.undo_action = self.controller.stack.createUndoAction(self, "Urungkan")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.controller.stack.createRedoAction(self, "Ulangi")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        step_menu = bar.addMenu("&Langkah")
+        for action in self.steps_editor.actions.values():
+            step_menu.addAction(action)
+
+    # ---- state shown ----------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = self.controller.sop.identity.nama.strip() or "SOP baru"
+        suffix = " (hanya-baca)" if self.library.read_only else ""
+        self.setWindowTitle(f"{name}[*] — SOP Desk{suffix}")
+        self.setWindowModified(self.controller.is_modified())
+
+    def _apply_read_only(self) -> None:
+        read_only = self.library.read_only
+        self.read_only_banner.setVisible(read_only)
+        self.read_only_banner.setText(
+            "Pustaka ini sedang dibuka oleh jendela SOP Desk lain, jadi di sini hanya dapat dibaca. "
+            "Simpan perubahan di jendela yang lain itu, atau gunakan Ekspor JSON."
+        )
+        self.save_action.setEnabled(not read_only)
+        self.history_action.setEnabled(not read_only)
+        self.library_panel.set_read_only(read_only)
+
+    def refresh_library(self) -> None:
+        panel = self.library_panel
+        panel.set_entries(self.library.list_trash() if panel.showing_trash() else self.library.entries())
+
+    def _on_controller_document_changed(self, scope: str) -> None:
+        if scope in ("identity", "all"):
+            self._update_title()
+        if self.controller.is_modified() and not self.library.read_only:
+            self._recovery_timer.start()
+
+    # ---- documents ----------------------------------------------------------------------
+    def confirm_discard(self) -> bool:
+        """True when the open document may be replaced: saved, discarded, or nothing to lose."""
+        if not self.controller.is_modified():
+            return True
+        answer = self.dialogs.ask_unsaved(self.controller.sop.identity.nama or "SOP baru")
+        if answer == dlg.SAVE:
+            return self.save()
+        if answer == dlg.DISCARD:
+            self._discard_recovery()
+            return True
+        return False
+
+    def open_document(self, sop: Sop, in_library: bool, modified: bool = False) -> None:
+        self.controller.open_document(sop, in_library, modified)
+        self.problems_panel.refresh()
+        self._update_title()
+        if modified:
+            self._recovery_timer.start()
+
+    def new_sop(self, ask: bool = True) -> None:
+        if ask and not self.confirm_discard():
+            return
+        sop = Sop(page=self.state.page_defaults())
+        self.state.profile().apply_to(sop)
+        self.open_document(sop, in_library=False)
+        self.tabs.setCurrentIndex(TAB_IDENTITY)
+
+    def open_from_library(self, sop_id: str) -> None:
+        if sop_id == self.controller.sop.id and self.controller.in_library:
+            return
+        if not self.confirm_discard():
+            return
+        try:
+            sop = self.library.load(sop_id)
+        except StorageError as exc:
+            self.dialogs.error("SOP tidak dapat dibuka", str(exc))
+            return
+        self.open_document(sop, in_library=True)
+
+    def save(self) -> bool:
+        if self.library.read_only:
+            self.dialogs.error("Pustaka hanya-baca", str(LibraryReadOnly()))
+            return False
+        try:
+            self.library.save(self.controller.sop)
+        except (StorageError, LibraryReadOnly) as exc:
+            self.dialogs.error("Gagal menyimpan", f"{exc}\n\nPerubahan Anda masih ada di jendela ini.")
+            return False
+        self.controller.mark_saved()
+        self._discard_recovery()
+        self.refresh_library()
+        self.library_panel.select(self.controller.sop.id)
+        self._update_title()
+        return True
+
+    def duplicate_sop(self, sop_id: str) -> None:
+        if not self.confirm_discard():
+            return
+        try:
+            copy = self.library.duplicate(sop_id)
+        except StorageError as exc:
+            self.dialogs.error("Gagal menggandakan", str(exc))
+            return
+        self.open_document(copy, in_library=False, modified=True)
+
+    def trash_sop(self, sop_id: str) -> None:
+        entry = next((e for e in self.library.entries() if e.id == sop_id), None)
+        name = entry.nama if entry else ""
+        if not self.dialogs.confirm("Pindahkan ke Sampah",
+                                    f"Pindahkan SOP \"{name}\" ke Sampah? SOP dapat dipulihkan dari Sampah.",
+                                    yes="Pindahkan ke Sampah"):
+            return
+        if sop_id == self.controller.sop.id and not self.confirm_discard():
+            return
+        try:
+            self.library.trash(sop_id)
+        except (StorageError, LibraryReadOnly) as exc:
+            self.dialogs.error("Gagal menghapus", str(exc))
+            return
+        if sop_id == self.controller.sop.id:
+            self.new_sop(ask=False)
+        self.refresh_library()
+
+    def restore_sop(self, sop_id: str) -> None:
+        try:
+            self.library.restore(sop_id)
+        except (StorageError, LibraryReadOnly) as exc:
+            self.dialogs.error("Gagal memulihkan", str(exc))
+        self.refresh_library()
+
+    def purge_sop(self, sop_id: str) -> None:
+        if not self.dialogs.confirm("Hapus permanen", "Hapus SOP ini untuk selamanya, beserta riwayat versinya? "
+                                    "Tindakan ini tidak dapat dibatalkan.", yes="Hapus permanen"):
+            return
+        try:
+            self.library.purge(sop_id)
+        except (StorageError, LibraryReadOnly) as exc:
+            self.dialogs.error("Gagal menghapus", str(exc))
+        self.refresh_library()
+
+    # ---- JSON ----------------------------------------------------------------------------
+    def import_json(self, path: str | None = None) -> bool:
+        if path is None:
+            path = self.dialogs.open_file("Impor JSON", self.state.last_folder(), "Berkas JSON (*.json)")
+        if not path or not self.confirm_discard():
+            return False
+        try:
+            sop = read_sop_json(path)
+        except InterchangeError as exc:
+            self.dialogs.error("Berkas tidak dapat diimpor", str(exc))
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        known = {e.id for e in self.library.entries()} | {e.id for e in self.library.list_trash()}
+        if sop.id in known:
+            # Importing never overwrites a library SOP: a same-id file becomes a new SOP.
+            if not self.dialogs.confirm("SOP sudah ada",
+                                        "SOP dalam berkas ini sudah ada di pustaka. Impor sebagai SOP baru "
+                                        "(salinan)? SOP di pustaka tidak diubah.", yes="Impor sebagai salinan"):
+                return False
+            sop.id = new_id()
+        self.open_document(sop, in_library=False, modified=True)
+        return True
+
+    def export_json(self, path: str | None = None, fixture: bool = False) -> bool:
+        if path is None:
+            suggested = str(Path(self.state.last_folder() or Path.home()) / f"{_file_name(self.controller.sop)}.json")
+            path, chosen = self.dialogs.save_file("Ekspor JSON", suggested,
+                                                  [dlg.JSON_FILTER_NATIVE, dlg.JSON_FILTER_FIXTURE])
+            if not path:
+                return False
+            fixture = chosen == dlg.JSON_FILTER_FIXTURE
+        sop = self.controller.sop
+        text = dumps(sop_to_fixture(sop) if fixture else sop_to_native(sop))
+        try:
+            from sopdesk.atomic import atomic_write_text
+
+            atomic_write_text(Path(path), text)
+        except OSError as exc:
+            self.dialogs.error("Gagal mengekspor", f"{path}: {exc.strerror or exc}")
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        return True
+
+    # ---- history, preferences, recovery ---------------------------------------------------
+    def show_history(self) -> None:
+        sop = self.controller.sop
+        if not self.controller.in_library:
+            self.dialogs.info("Riwayat versi", "SOP ini belum pernah disimpan, jadi belum punya riwayat versi.")
+            return
+        revisions = self.library.history(sop.id)
+        if not revisions:
+            self.dialogs.info("Riwayat versi", "Belum ada versi sebelumnya: riwayat dimulai pada penyimpanan kedua.")
+            return
+        chosen = self.dialogs.choose_revision(revisions)
+        if not chosen or not self.confirm_discard():
+            return
+        try:
+            restored = self.library.restore_revision(sop.id, chosen)
+        except (StorageError, LibraryReadOnly) as exc:
+            self.dialogs.error("Gagal memulihkan versi", str(exc))
+            return
+        self.open_document(restored, in_library=True)
+        self.refresh_library()
+
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.state.profile(), self.state.page_defaults(), str(self.library.root),
+                                   self.dialogs, self)
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+            return
+        self.state.set_profile(dialog.profile())
+        self.state.set_page_defaults(dialog.page_settings())
+        if dialog.new_library_dir:
+            self.move_library_to(Path(dialog.new_library_dir))
+
+    def move_library_to(self, target: Path) -> bool:
+        if self.library.read_only:
+            self.dialogs.error("Pustaka hanya-baca", "Pustaka yang sedang dibuka jendela lain tidak dapat dipindahkan.")
+            return False
+        source = self.library.root
+        self.library.close()
+        try:
+            move_library(source, target)
+        except StorageError as exc:
+            self.library = Library.open(source)
+            self.dialogs.error("Gagal memindahkan pustaka", str(exc))
+            return False
+        self.library = Library.open(target)
+        self.state.set_library_dir(str(target))
+        self._apply_read_only()
+        self.refresh_library()
+        self.dialogs.info("Pustaka dipindahkan", f"Pustaka sekarang berada di {target}.\n"
+                          f"Folder lama {source} tidak dihapus; hapuslah sendiri bila sudah tidak diperlukan.")
+        return True
+
+    def write_recovery(self) -> None:
+        if self.controller.is_modified() and not self.library.read_only:
+            try:
+                self.library.write_recovery(self.controller.sop)
+            except (StorageError, LibraryReadOnly):
+                pass  # a failed safety copy must not interrupt typing; the next edit tries again
+
+    def _discard_recovery(self) -> None:
+        self._recovery_timer.stop()
+        if not self.library.read_only:
+            try:
+                self.library.discard_recovery(self.controller.sop.id)
+            except (StorageError, LibraryReadOnly):
+                pass
+
+    def offer_recovery(self) -> bool:
+        """At start: bring back unsaved edits from a session that ended without saving them."""
+        if self.library.read_only:
+            return False
+        copies = self.library.list_recovery()
+        for sop in copies:
+            name = sop.identity.nama or "SOP tanpa nama"
+            if self.dialogs.confirm("Pulihkan perubahan",
+                                    f"Ada perubahan yang belum disimpan pada \"{name}\" dari sesi sebelumnya yang "
+                                    "berhenti tiba-tiba. Pulihkan sekarang?", yes="Pulihkan", no="Buang"):
+                in_library = any(e.id == sop.id for e in self.library.entries())
+                self.open_document(sop, in_library=in_library, modified=True)
+                for other in copies:
+                    if other.id != sop.id:
+                        self.library.discard_recovery(other.id)
+                return True
+            self.library.discard_recovery(sop.id)
+        return False
+
+    # ---- navigation ------------------------------------------------------------------------
+    def show_target(self, target: Target) -> None:
+        if target.area == "identity":
+            self.tabs.setCurrentIndex(TAB_IDENTITY)
+            self.identity_form.focus_field(target.field)
+        elif target.area == "list":
+            self.tabs.setCurrentIndex(TAB_BOXES)
+            editor = self.boxes_editor.editors.get(target.field)
+            if editor is not None:
+                self.boxes_editor.ensureWidgetVisible(editor)
+                editor.select_index(max(target.index, 0))
+        elif target.area == "actors":
+            self.tabs.setCurrentIndex(TAB_ACTORS)
+            if target.item_id:
+                self.actors_editor.select_actor(target.item_id)
+            self.actors_editor.list.setFocus()
+        elif target.area == "step":
+            self.tabs.setCurrentIndex(TAB_STEPS)
+            if target.item_id:
+                self.steps_editor.select_step(target.item_id, target.field or "kegiatan")
+
+    def _on_controller_focus_requested(self, area: str, item_id: str) -> None:
+        if area == "step" and self.tabs.currentIndex() == TAB_STEPS:
+            self.steps_editor.select_step(item_id)
+        elif area == "actors":
+            self.actors_editor.select_actor(item_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.state.set_geometry(self.saveGeometry())
+        self.state.sync()
+        self._recovery_timer.stop()
+        self.library.close()
+        event.accept()
+
+
+def _file_name(sop: Sop) -> str:
+    base = sop.identity.nama or "sop"
+    keep = "".join(c if c.isalnum() or c in " -_" else " " for c in base)
+    return " ".join(keep.split())[:80] or "sop"
+
+
+def open_library(state: UiState) -> Library:
+    root = Path(state.library_dir()) if state.library_dir() else default_library_dir()
+    return Library.open(root)

@@ -1,0 +1,99 @@
+"""Preferences and window state, kept in one QSettings file that tests point at a temp folder."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from sopdesk.model import IdLabel, Logo, PageSettings, Signer, Sop
+
+
+@dataclass
+class Profile:
+    """What a new SOP starts with: the user's institution, units, logo and usual signer."""
+
+    instansi: str = ""
+    unit_lines: list[str] = field(default_factory=list)
+    logo_path: str = ""
+    signer_jabatan: str = ""
+    signer_nama: str = ""
+    signer_id_label: str = "NIP"
+    signer_id_number: str = ""
+
+    def apply_to(self, sop: Sop) -> None:
+        ident = sop.identity
+        ident.instansi = self.instansi
+        ident.unit_lines = list(self.unit_lines)
+        ident.signer = Signer(self.signer_jabatan, self.signer_nama, IdLabel(self.signer_id_label),
+                              self.signer_id_number)
+        if self.logo_path:
+            path = Path(self.logo_path)
+            try:
+                ident.logo = Logo(path.read_bytes(), logo_extension(path))
+            except OSError:
+                ident.logo = None  # a moved logo file must not stop a new SOP
+
+
+def logo_extension(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return "jpg" if suffix == "jpeg" else suffix
+
+
+class UiState:
+    """One door to QSettings: an INI file, at `path` in tests, in the user's profile otherwise."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None:
+            self._settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "SOP Desk", "SOP Desk")
+        else:
+            self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def sync(self) -> None:
+        self._settings.sync()
+
+    # ---- library ---------------------------------------------------------------------
+    def library_dir(self) -> str:
+        return str(self._settings.value("pustaka/folder", "") or "")
+
+    def set_library_dir(self, path: str) -> None:
+        self._settings.setValue("pustaka/folder", path)
+
+    # ---- profile ---------------------------------------------------------------------
+    def profile(self) -> Profile:
+        raw = self._settings.value("profil/json", "")
+        try:
+            data = json.loads(raw) if raw else {}
+            return Profile(**{k: v for k, v in data.items() if k in Profile.__dataclass_fields__})
+        except (TypeError, ValueError):
+            return Profile()
+
+    def set_profile(self, profile: Profile) -> None:
+        self._settings.setValue("profil/json", json.dumps(asdict(profile), ensure_ascii=False))
+
+    # ---- default page settings -------------------------------------------------------
+    def page_defaults(self) -> PageSettings:
+        raw = self._settings.value("halaman/json", "")
+        try:
+            data = json.loads(raw) if raw else {}
+            return PageSettings(**{k: v for k, v in data.items() if k in PageSettings.__dataclass_fields__})
+        except (TypeError, ValueError):
+            return PageSettings()
+
+    def set_page_defaults(self, page: PageSettings) -> None:
+        self._settings.setValue("halaman/json", json.dumps(asdict(page)))
+
+    # ---- window ----------------------------------------------------------------------
+    def geometry(self) -> QByteArray | None:
+        value = self._settings.value("jendela/geometri")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("jendela/geometri", value)
+
+    def last_folder(self) -> str:
+        return str(self._settings.value("jendela/folder_terakhir", "") or "")
+
+    def set_last_folder(self, path: str) -> None:
+        self._settings.setValue("jendela/folder_terakhir", path)
