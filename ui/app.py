@@ -1,7 +1,9 @@
 """Start the window: the Qt application, the library (read-only when another copy holds it) and recovery."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -12,20 +14,38 @@ from .main_window import MainWindow, open_library
 from .ui_state import UiState
 
 
-def run(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
+def settings_for_environment() -> UiState:
+    """SOPDESK_HOME keeps settings (and, by default, the library) in one folder: portable use and benches."""
+    home = os.environ.get("SOPDESK_HOME")
+    if home:
+        state = UiState(Path(home) / "sopdesk.ini")
+        if not state.library_dir():
+            state.set_library_dir(str(Path(home) / "pustaka"))
+        return state
+    return UiState()
+
+
+def start(argv: list[str]) -> tuple[QApplication, MainWindow | None]:
+    """Create the application and show the main window (None when the library cannot be opened)."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("SOP Desk")
     app.setOrganizationName("SOP Desk")
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
-    state = UiState()
+    state = settings_for_environment()
     try:
         library = open_library(state)
     except StorageError as exc:
         QMessageBox.critical(None, "Pustaka tidak dapat dibuka",
                              f"{exc}\n\nPeriksa folder pustaka atau pindahkan lewat Preferensi.")
-        return 1
+        return app, None
     window = MainWindow(state, library)
     window.show()
+    return app, window
+
+
+def run(argv: list[str] | None = None) -> int:
+    app, window = start(list(sys.argv if argv is None else argv))
+    if window is None:
+        return 1
     window.offer_recovery()
     return app.exec()

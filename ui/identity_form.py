@@ -43,6 +43,7 @@ class DateField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._value: dt.date | None = None
+        self.open_dialog: QDialog | None = None
         self.display = QLineEdit()
         self.display.setReadOnly(True)
         self.display.setPlaceholderText("belum diisi")
@@ -85,8 +86,10 @@ class DateField(QWidget):
 
     def _on_pick_button_clicked(self) -> None:
         dialog, calendar = self.calendar_dialog()
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.date_picked.emit(calendar.selectedDate().toPython())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.date_picked.emit(calendar.selectedDate().toPython()))
+        self.open_dialog = dialog
+        dialog.open()  # window-modal without blocking, so the form stays scriptable
 
 
 class IdentityForm(QScrollArea):

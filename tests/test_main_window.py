@@ -1,0 +1,241 @@
+"""Whole-window paths: library list and search, save and reopen, duplicate, Sampah, JSON, unsaved changes,
+the read-only second copy, crash recovery and problem navigation."""
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sopdesk.interchange import read_sop_json, sop_from_fixture, sop_to_fixture
+from sopdesk.storage import Library
+from ui import dialogs as dlg
+from ui.main_window import TAB_IDENTITY, TAB_STEPS, MainWindow
+from ui.ui_state import Profile, UiState
+
+from .conftest import FIXTURES_DIR, load_fixture
+from .gui_helpers import ScriptedDialogs
+
+
+@pytest.fixture
+def env(qtbot, tmp_path):
+    opened = []
+
+    def make(library_dir=None):
+        dialogs = ScriptedDialogs()
+        library = Library.open(library_dir or tmp_path / "pustaka")
+        window = MainWindow(UiState(tmp_path / "ui.ini"), library, dialogs)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append(window)
+        return window, dialogs
+
+    yield make
+    for window in opened:
+        window.library.close()
+
+
+def import_fixture(window, dialogs, name):
+    dialogs.answer("open_file", str(FIXTURES_DIR / f"{name}.json"))
+    window.import_json_action.trigger()
+
+
+def test_new_sop_starts_from_the_profile(env, tmp_path):
+    state = UiState(tmp_path / "ui.ini")
+    state.set_profile(Profile(instansi="KEMENTERIAN CONTOH", unit_lines=["Sekretariat Jenderal", "Biro Umum"],
+                              signer_jabatan="Kepala Biro Umum", signer_nama="Siti", signer_id_number="1" * 18))
+    state.sync()
+    window, _ = env()
+    window.new_action.trigger()
+    ident = window.controller.sop.identity
+    assert ident.instansi == "KEMENTERIAN CONTOH"
+    assert ident.unit_lines == ["Sekretariat Jenderal", "Biro Umum"]
+    assert ident.signer.nama == "Siti"
+    assert window.identity_form.instansi.text() == "KEMENTERIAN CONTOH"
+    assert window.tabs.currentIndex() == TAB_IDENTITY
+
+
+def test_import_save_filter_and_reopen(env, qtbot):
+    window, dialogs = env()
+    for name in ("000_dca99833c4e40ed1", "001_71e1f31e4a04122a", "contoh-peminjaman-arsip"):
+        import_fixture(window, dialogs, name)
+        assert window.isWindowModified()
+        window.save_action.trigger()
+        assert not window.isWindowModified()
+    panel = window.library_panel
+    assert panel.model.rowCount() == 3
+    qtbot.keyClicks(panel.search, "arsip")
+    assert panel.model.rowCount() == 1
+    assert panel.model.entry(0).nama == "Peminjaman Arsip Dinamis Inaktif"
+    panel.search.clear()
+    qtbot.keyClicks(panel.search, "De.6")
+    assert [panel.model.entry(r).nomor for r in range(panel.model.rowCount())] == ["OT.01.02-034-053.De.6"]
+    panel.search.clear()
+    assert panel.model.rowCount() == 3
+    row = next(r for r in range(3) if panel.model.entry(r).nomor.endswith("Set.PO"))
+    panel.table.selectRow(row)
+    qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    assert sop_to_fixture(window.controller.sop) == load_fixture("000_dca99833c4e40ed1")
+
+
+def test_unsaved_changes_are_asked_about(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "001_71e1f31e4a04122a")
+    window.save_action.trigger()
+    qtbot.keyClicks(window.identity_form.nama, " (revisi)")
+    assert window.isWindowModified()
+    assert window.windowTitle().startswith("Penyiapan usulan")
+    dialogs.answer("ask_unsaved", dlg.CANCEL)
+    window.new_action.trigger()
+    assert window.controller.sop.identity.nama.endswith("(revisi)")  # cancel keeps the document
+    dialogs.answer("ask_unsaved", dlg.SAVE)
+    window.new_action.trigger()
+    assert window.controller.sop.identity.nama == ""
+    assert window.library.entries()[0].nama.endswith("(revisi)")
+    qtbot.keyClicks(window.identity_form.nama, "Draf")
+    dialogs.answer("ask_unsaved", dlg.CANCEL)
+    assert not window.close()
+    dialogs.answer("ask_unsaved", dlg.DISCARD)
+    assert window.close()
+
+
+def test_undo_and_redo_from_the_menu(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.tabs.setCurrentIndex(TAB_STEPS)
+    window.steps_editor.table.setCurrentIndex(window.steps_editor.model.index(3, 1))
+    window.steps_editor.actions["delete"].trigger()
+    assert len(window.controller.sop.steps) == 11
+    window.undo_action.trigger()
+    assert len(window.controller.sop.steps) == 12
+    assert sop_to_fixture(window.controller.sop) == load_fixture("contoh-peminjaman-arsip")
+    window.redo_action.trigger()
+    assert len(window.controller.sop.steps) == 11
+
+
+def test_duplicate_trash_and_restore(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    original = window.controller.sop.id
+    panel = window.library_panel
+    panel.select(original)
+    qtbot.mouseClick(panel.duplicate_button, Qt.MouseButton.LeftButton)
+    assert window.controller.sop.id != original
+    assert window.controller.sop.identity.nama.startswith("Salinan")
+    window.save_action.trigger()
+    assert panel.model.rowCount() == 2
+
+    panel.select(original)
+    dialogs.answer("confirm", True)
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 1
+    panel.trash_view.setChecked(True)
+    assert panel.model.rowCount() == 1 and panel.model.entry(0).id == original
+    panel.select(original)
+    qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
+    panel.trash_view.setChecked(False)
+    assert panel.model.rowCount() == 2
+
+
+def test_export_json_in_both_formats(env, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "002_497329db9dcea2b8")
+    fixture_out = tmp_path / "keluar-fixture.json"
+    native_out = tmp_path / "keluar-native.json"
+    dialogs.answer("save_file", (str(fixture_out), dlg.JSON_FILTER_FIXTURE), (str(native_out), dlg.JSON_FILTER_NATIVE))
+    window.export_json_action.trigger()
+    window.export_json_action.trigger()
+    assert json.loads(fixture_out.read_text(encoding="utf-8")) == load_fixture("002_497329db9dcea2b8")
+    assert json.loads(native_out.read_text(encoding="utf-8"))["format"] == "sopdesk/1"
+    assert read_sop_json(native_out) == window.controller.sop
+
+
+def test_import_of_a_damaged_file_says_so_and_keeps_the_document(env, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "001_71e1f31e4a04122a")
+    before = window.controller.sop
+    bad = tmp_path / "rusak.json"
+    bad.write_text('{"format": "sop-fixture/1", "kegiatan": [', encoding="utf-8")
+    dialogs.answer("ask_unsaved", dlg.DISCARD)
+    dialogs.answer("open_file", str(bad))
+    window.import_json_action.trigger()
+    assert window.controller.sop is before
+    assert dialogs.errors and "bukan JSON" in dialogs.errors[-1][1]
+
+
+def test_importing_an_sop_already_in_the_library_never_overwrites_it(env, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    saved_id = window.controller.sop.id
+    out = tmp_path / "sama.json"
+    dialogs.answer("save_file", (str(out), dlg.JSON_FILTER_NATIVE))
+    window.export_json_action.trigger()
+    dialogs.answer("confirm", True)
+    dialogs.answer("open_file", str(out))
+    window.import_json_action.trigger()
+    assert window.controller.sop.id != saved_id
+    window.save_action.trigger()
+    assert len(window.library.entries()) == 2
+
+
+def test_problem_click_selects_the_cell(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    step = window.controller.sop.steps[4]
+    window.controller.set_step_field(step.id, "no_target", None, "tujuan")
+    window.problems_panel.refresh()
+    listing = window.problems_panel.list
+    row = next(i for i, p in enumerate(window.problems_panel.problems) if p.target.item_id == step.id)
+    item = listing.item(row)
+    qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center())
+    assert window.tabs.currentIndex() == TAB_STEPS
+    current = window.steps_editor.table.currentIndex()
+    assert current.row() == 4
+    assert window.steps_editor.model.headerData(current.column(), Qt.Orientation.Horizontal) == "Jika Tidak"
+
+
+HOLDER = """
+import sys, time
+from sopdesk.storage import Library
+lib = Library.open(sys.argv[1])
+print("terbuka", flush=True)
+time.sleep(60)
+"""
+
+
+def test_second_copy_opens_read_only_and_says_so(env, tmp_path):
+    library_dir = tmp_path / "bersama"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(library_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "terbuka"
+        window, dialogs = env(library_dir)
+        assert window.library.read_only
+        assert window.read_only_banner.isVisibleTo(window)
+        assert "hanya dapat dibaca" in window.read_only_banner.text()
+        assert not window.save_action.isEnabled()
+        assert "hanya-baca" in window.windowTitle()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_unsaved_edits_are_offered_back_after_a_crash(env, qtbot, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    qtbot.keyClicks(window.identity_form.nomor, "-REV")
+    wanted = window.controller.sop.identity.nomor
+    window.write_recovery()  # what the timer does a moment after typing
+    # The process "crashes": the window is never closed, the library lock dies with it.
+    window.library.close()
+
+    again, dialogs2 = env()
+    dialogs2.answer("confirm", True)
+    assert again.offer_recovery()
+    assert again.controller.sop.identity.nomor == wanted
+    assert again.isWindowModified()
+    again.save_action.trigger()
+    assert again.library.list_recovery() == []
