@@ -90,6 +90,10 @@ class StepTableDriver:
         assert len(live) == 1, f"expected one open {cls.__name__}, found {len(live)}"
         return live[0]
 
+    def _settle(self) -> None:
+        # Qt commits a cell editor on Enter through a queued call: let it run.
+        self.qtbot.wait(1)
+
     def type_text(self, row: int, kind: Col, text: str) -> None:
         editor = self._open(row, kind, QPlainTextEdit)
         editor.selectAll()
@@ -104,6 +108,7 @@ class StepTableDriver:
         assert position >= 0, f"{data!r} is not offered"
         combo.setCurrentIndex(position)
         self.qtbot.keyClick(combo, Qt.Key.Key_Return)
+        self._settle()
 
     def set_time(self, row: int, number: float | None, unit: str, text: str = "") -> None:
         from ui.steps_editor import FREE_TEXT, DurationEditor
@@ -117,6 +122,7 @@ class StepTableDriver:
             editor.unit.setCurrentText(unit)
             editor.number.setValue(number)
             self.qtbot.keyClick(editor.number, Qt.Key.Key_Return)
+        self._settle()
 
     def toggle_actor(self, row: int, actor_index: int) -> None:
         index = self.model.index(row, self.model.column_of(Col.ACTOR, actor_index))

@@ -116,6 +116,8 @@ def test_typing_the_fixture_in_gives_the_fixture_back_after_save_and_reopen(qtbo
     qtbot.mouseClick(again.library_panel.open_button, Qt.MouseButton.LeftButton)
     got = sop_to_fixture(again.controller.sop)
     expected = dict(data, source="", inferensi=[])  # import-only notes are not typed by a user
+    for mine, theirs in zip(got["kegiatan"], expected["kegiatan"]):
+        assert mine == theirs
     assert got == expected
     # the fixture's only problems are none: every decision has both targets
     assert all(p.severity.value != "galat" for p in again.problems_panel.problems)

@@ -3,12 +3,11 @@ the read-only second copy, crash recovery and problem navigation."""
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 
-from sopdesk.interchange import read_sop_json, sop_from_fixture, sop_to_fixture
+from sopdesk.interchange import read_sop_json, sop_to_fixture
 from sopdesk.storage import Library
 from ui import dialogs as dlg
 from ui.main_window import TAB_IDENTITY, TAB_STEPS, MainWindow
@@ -220,6 +219,7 @@ def test_second_copy_opens_read_only_and_says_so(env, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
 
 
 def test_unsaved_edits_are_offered_back_after_a_crash(env, qtbot, tmp_path):
