@@ -239,3 +239,38 @@ def test_unsaved_edits_are_offered_back_after_a_crash(env, qtbot, tmp_path):
     assert again.isWindowModified()
     again.save_action.trigger()
     assert again.library.list_recovery() == []
+
+
+def test_preferences_dialog_returns_what_was_typed(qtbot, tmp_path):
+    from sopdesk.model import PageSettings
+    from ui.preferences import PreferencesDialog
+
+    dialogs = ScriptedDialogs()
+    dialog = PreferencesDialog(Profile(), PageSettings(), str(tmp_path / "pustaka"), dialogs)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.instansi, "KEMENTERIAN CONTOH")
+    dialog.unit_lines.setPlainText("1. Sekretariat Jenderal\n2. Biro Umum\n")
+    qtbot.keyClicks(dialog.signer_nama, "Siti")
+    qtbot.keyClicks(dialog.paper, "F4")
+    dialog.numbering_row.setChecked(True)
+    profile = dialog.profile()
+    assert profile.instansi == "KEMENTERIAN CONTOH"
+    assert profile.unit_lines == ["Sekretariat Jenderal", "Biro Umum"]
+    assert profile.signer_nama == "Siti"
+    page = dialog.page_settings()
+    assert page.paper == "F4" and page.numbering_row and page.landscape
+
+
+def test_library_can_be_moved(env, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    target = tmp_path / "pustaka-baru"
+    assert window.move_library_to(target)
+    assert window.library.root == target
+    assert [e.nama for e in window.library.entries()] == ["Peminjaman Arsip Dinamis Inaktif"]
+    assert window.state.library_dir() == str(target)
+    window.new_action.trigger()
+    window.library_panel.select(window.library.entries()[0].id)
+    window.library_panel.open_button.click()
+    assert sop_to_fixture(window.controller.sop) == load_fixture("contoh-peminjaman-arsip")

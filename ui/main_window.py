@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.problems_panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
 
         self._build_menus()
         self._recovery_timer = QTimer(self)
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         self._recovery_timer.setInterval(RECOVERY_DELAY_MS)
         self._recovery_timer.timeout.connect(self.write_recovery)
 
-        self.controller.stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.controller.stack.cleanChanged.connect(self._on_stack_clean_changed)
         self.controller.document_changed.connect(self._on_controller_document_changed)
         self.controller.focus_requested.connect(self._on_controller_focus_requested)
         self.problems_panel.problem_activated.connect(self.show_target)
@@ -137,6 +138,9 @@ class MainWindow(QMainWindow):
         suffix = " (hanya-baca)" if self.library.read_only else ""
         self.setWindowTitle(f"{name}[*] — SOP Desk{suffix}")
         self.setWindowModified(self.controller.is_modified())
+
+    def _on_stack_clean_changed(self, _clean: bool) -> None:
+        self._update_title()
 
     def _apply_read_only(self) -> None:
         read_only = self.library.read_only

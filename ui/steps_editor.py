@@ -227,6 +227,9 @@ class StepsEditor(QWidget):
         self.table.setItemDelegateForColumn(self.model.column_of(Col.WAKTU), self._duration)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Actor names are long job titles: wrap them in a taller header rather than cut them.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setMinimumHeight(48)
         self.table.setColumnWidth(self.model.column_of(Col.NO), 40)
         self.table.setColumnWidth(self.model.column_of(Col.KEGIATAN), 260)
         for i in range(self.model.actor_count()):
