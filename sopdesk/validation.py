@@ -1,0 +1,297 @@
+"""Checks an SOP and lists its problems (errors and warnings, in Indonesian) for the problems panel and `check`.
+
+A document being drafted stays incomplete for a long time, so an empty field is only a
+warning; errors are kept for what makes the flowchart itself wrong (a step nobody does,
+an arrow that goes nowhere); `sopdesk check` exits with 1 only when there are errors.
+
+| code                     | severity   | when                                                                   | target                      |
+| ------------------------ | ---------- | ---------------------------------------------------------------------- | --------------------------- |
+| identity-empty           | peringatan | instansi, nomor, nama SOP, tanggal efektif (or tanggal pengesahan when  | identity, that field        |
+|                          |            | identity.use_pengesahan), jabatan or nama of the signer is empty       |                             |
+| nip-length               | peringatan | the signer's label is NIP, a number is given and it is not 18 digits   | identity, signer.id_number  |
+|                          |            | (spaces are allowed, as NIPs are often printed in groups)              |                             |
+| revision-date            | peringatan | revisi_ke is set but tanggal_revisi is not                             | identity, tanggal_revisi    |
+| list-item-empty          | peringatan | an item of one of the six boxes is blank                               | list, box name, item index  |
+| no-actors                | peringatan | there is no actor column                                               | actors                      |
+| actor-unnamed            | peringatan | an actor has no name                                                   | actors, actor id            |
+| actor-duplicate          | peringatan | two actors share a name (JSON and Excel refer to actors by name)       | actors, actor id            |
+| actor-unused             | peringatan | no step is done by that actor (an empty column)                        | actors, actor id            |
+| actors-too-narrow        | peringatan | actor columns come out under 15 mm on the chosen paper                 | page, "paper"               |
+| no-steps                 | peringatan | there is no step                                                       | step                        |
+| step-no-actor            | galat      | a step has no actor, so it has no column to be drawn in                | step, "actors"              |
+| kegiatan-empty           | peringatan | a step's Kegiatan is blank                                             | step, "kegiatan"            |
+| decision-target-missing  | galat      | a decision's Ya or Tidak target is not chosen                          | step, yes_target/no_target  |
+| decision-target-self     | galat      | a decision's branch points at the decision itself                      | step, yes_target/no_target  |
+| decision-target-unknown  | galat      | a decision's branch points at a step that is not in the SOP            | step, yes_target/no_target  |
+| decision-leaves          | peringatan | a decision's branch leaves the procedure (model.END); real SOPs do     | step, yes_target/no_target  |
+|                          |            | this, e.g. fixtures 001 and 002 end on such a decision                 |                             |
+| first-not-terminator     | peringatan | step 1 is not drawn as a terminator                                    | step, "symbol"              |
+| last-not-terminator      | peringatan | the last step is not drawn as a terminator                             | step, "symbol"              |
+| step-unreachable         | peringatan | no flow from step 1 reaches the step; only checked when every decision | step, "kegiatan"            |
+|                          |            | has valid targets, since an unset target would mark everything after   |                             |
+|                          |            | it and is already an error                                             |                             |
+| waktu-unreadable         | peringatan | Waktu is free text that does not read as a number and a unit           | step, "waktu"               |
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from . import labels
+from .layout.columns import MIN_ACTOR_COLUMN_MM, actor_column_width_mm
+from .model import END, LIST_BOXES, TIME_UNITS, IdLabel, Sop, Step, Symbol, parse_duration, resolved_symbol, successors
+
+NIP_DIGITS = 18
+
+
+class Severity(str, Enum):
+    ERROR = "galat"
+    WARNING = "peringatan"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a problem is, so clicking it selects that field or cell.
+
+    area: "identity" | "list" | "actors" | "step" | "page".
+    field: identity: a key of labels.IDENTITY_LABELS; list: a box name of model.LIST_BOXES;
+    step: a column key ("kegiatan", "actors", "symbol", "yes_target", "no_target",
+    "kelengkapan", "waktu", "output", "keterangan"); page: a PageSettings attribute.
+    item_id: the step or actor id; index: the list item index.
+    """
+
+    area: str
+    field: str = ""
+    item_id: str = ""
+    index: int = -1
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: Severity
+    message: str
+    target: Target
+    code: str = ""  # stable rule name (see the module table), for tests and filtering
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors first; otherwise document order, which is the order validate() reports in."""
+    return sorted(problems, key=lambda p: 0 if p.severity is Severity.ERROR else 1)
+
+
+def validate(sop: Sop) -> list[Problem]:
+    """Every problem of the document, in document order: identity, boxes, actors, page, steps."""
+    found: list[Problem] = []
+    _check_identity(sop, found)
+    _check_boxes(sop, found)
+    _check_actors(sop, found)
+    _check_steps(sop, found)
+    return found
+
+
+# ---- identity and boxes -------------------------------------------------------------------
+
+
+def _warn(found: list[Problem], code: str, message: str, target: Target) -> None:
+    found.append(Problem(Severity.WARNING, message, target, code))
+
+
+def _error(found: list[Problem], code: str, message: str, target: Target) -> None:
+    found.append(Problem(Severity.ERROR, message, target, code))
+
+
+def _check_identity(sop: Sop, found: list[Problem]) -> None:
+    ident = sop.identity
+    date_key = "tanggal_pengesahan" if ident.use_pengesahan else "tanggal_efektif"
+    required = (
+        ("instansi", ident.instansi),
+        ("nomor", ident.nomor),
+        ("nama", ident.nama),
+        (date_key, getattr(ident, date_key)),
+        ("signer.jabatan", ident.signer.jabatan),
+        ("signer.nama", ident.signer.nama),
+    )
+    for key, value in required:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            _warn(found, "identity-empty", f"{labels.IDENTITY_LABELS[key]} belum diisi.", Target("identity", key))
+
+    number = ident.signer.id_number.strip()
+    if ident.signer.id_label is IdLabel.NIP and number:
+        digits = "".join(number.split())
+        if not (len(digits) == NIP_DIGITS and digits.isascii() and digits.isdigit()):
+            _warn(
+                found,
+                "nip-length",
+                f"NIP pengesah harus terdiri atas {NIP_DIGITS} angka; tertulis \"{number}\".",
+                Target("identity", "signer.id_number"),
+            )
+
+    if ident.revisi_ke is not None and ident.tanggal_revisi is None:
+        _warn(
+            found,
+            "revision-date",
+            f"Revisi ke-{ident.revisi_ke} diisi, tetapi {labels.IDENTITY_LABELS['tanggal_revisi']} belum diisi.",
+            Target("identity", "tanggal_revisi"),
+        )
+
+
+def _check_boxes(sop: Sop, found: list[Problem]) -> None:
+    for box in LIST_BOXES:
+        for index, item in enumerate(getattr(sop.identity, box)):
+            if not item.strip():
+                _warn(
+                    found,
+                    "list-item-empty",
+                    f"{labels.BOX_TITLES[box]}: butir {index + 1} kosong.",
+                    Target("list", box, index=index),
+                )
+
+
+# ---- actors and page ------------------------------------------------------------------------
+
+
+def _check_actors(sop: Sop, found: list[Problem]) -> None:
+    if not sop.actors:
+        _warn(found, "no-actors", "Belum ada pelaksana.", Target("actors"))
+        return
+    used = {actor_id for step in sop.steps for actor_id in step.actors}
+    seen: set[str] = set()
+    for number, actor in enumerate(sop.actors, start=1):
+        name = actor.name.strip()
+        target = Target("actors", item_id=actor.id)
+        if not name:
+            _warn(found, "actor-unnamed", f"Pelaksana ke-{number} belum bernama.", target)
+        elif name in seen:
+            _warn(found, "actor-duplicate", f"Nama pelaksana \"{name}\" dipakai lebih dari sekali.", target)
+        seen.add(name)
+        if sop.steps and actor.id not in used:
+            label = f"\"{name}\"" if name else f"ke-{number}"
+            _warn(found, "actor-unused", f"Pelaksana {label} tidak dipakai oleh langkah mana pun.", target)
+
+    width = actor_column_width_mm(sop.page, len(sop.actors))
+    if width < MIN_ACTOR_COLUMN_MM:
+        orientation = "lanskap" if sop.page.landscape else "potret"
+        _warn(
+            found,
+            "actors-too-narrow",
+            f"{len(sop.actors)} pelaksana terlalu banyak untuk kertas {sop.page.paper} {orientation}: "
+            f"kolom pelaksana hanya {_mm(width)} mm (minimal {_mm(MIN_ACTOR_COLUMN_MM)} mm). "
+            "Kurangi pelaksana atau pilih kertas yang lebih lebar.",
+            Target("page", "paper"),
+        )
+
+
+def _mm(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+# ---- steps ------------------------------------------------------------------------------------
+
+
+def _step_target(step: Step, field: str) -> Target:
+    return Target("step", field, item_id=step.id)
+
+
+def _check_steps(sop: Sop, found: list[Problem]) -> None:
+    steps = sop.steps
+    if not steps:
+        _warn(found, "no-steps", "Belum ada langkah kegiatan.", Target("step"))
+        return
+    index_of = {step.id: i for i, step in enumerate(steps)}
+    known_actors = {actor.id for actor in sop.actors}
+    last = len(steps) - 1
+    targets_complete = True
+
+    for i, step in enumerate(steps):
+        where = f"Langkah {i + 1}"
+        symbol = resolved_symbol(sop, i)
+        if not step.kegiatan.strip():
+            _warn(found, "kegiatan-empty", f"{where}: uraian kegiatan masih kosong.", _step_target(step, "kegiatan"))
+        if not any(actor_id in known_actors for actor_id in step.actors):
+            _error(found, "step-no-actor", f"{where}: belum ada pelaksana.", _step_target(step, "actors"))
+        if i == 0 and symbol is not Symbol.TERMINATOR:
+            _warn(
+                found,
+                "first-not-terminator",
+                f"{where}: langkah pertama sebaiknya bersimbol Terminator (sekarang {_symbol_name(symbol)}).",
+                _step_target(step, "symbol"),
+            )
+        if i == last and i > 0 and symbol is not Symbol.TERMINATOR:
+            _warn(
+                found,
+                "last-not-terminator",
+                f"{where}: langkah terakhir sebaiknya bersimbol Terminator (sekarang {_symbol_name(symbol)}).",
+                _step_target(step, "symbol"),
+            )
+        if symbol is Symbol.DECISION:
+            targets_complete &= _check_decision(step, where, index_of, found)
+        waktu = step.waktu
+        if waktu.value is None and waktu.text.strip() and parse_duration(waktu.text, strict=False) is None:
+            _warn(
+                found,
+                "waktu-unreadable",
+                f"{where}: waktu \"{waktu.text.strip()}\" tidak terbaca sebagai lama waktu; "
+                f"tulis angka dan satuan ({', '.join(TIME_UNITS)}), misalnya \"10 Menit\".",
+                _step_target(step, "waktu"),
+            )
+
+    if targets_complete:
+        _check_reachable(sop, found)
+
+
+def _check_decision(step: Step, where: str, index_of: dict[str, int], found: list[Problem]) -> bool:
+    """Report the decision's branches; False when a branch has no valid step or END to go to."""
+    complete = True
+    branches = (
+        ("yes_target", step.yes_target, step.yes_label or labels.YES),
+        ("no_target", step.no_target, step.no_label or labels.NO),
+    )
+    for field, value, name in branches:
+        target = _step_target(step, field)
+        if value is None:
+            complete = False
+            _error(found, "decision-target-missing", f"{where}: keputusan belum punya tujuan \"{name}\".", target)
+        elif value == step.id:
+            complete = False
+            _error(found, "decision-target-self", f"{where}: cabang \"{name}\" menunjuk ke langkah ini sendiri.", target)
+        elif value == END:
+            _warn(found, "decision-leaves", f"{where}: cabang \"{name}\" keluar dari prosedur.", target)
+        elif value not in index_of:
+            complete = False
+            _error(
+                found,
+                "decision-target-unknown",
+                f"{where}: cabang \"{name}\" menunjuk ke langkah yang tidak ada dalam SOP ini.",
+                target,
+            )
+    return complete
+
+
+def _check_reachable(sop: Sop, found: list[Problem]) -> None:
+    index_of = {step.id: i for i, step in enumerate(sop.steps)}
+    reached = [False] * len(sop.steps)
+    reached[0] = True
+    pending = [0]
+    while pending:
+        for _kind, target in successors(sop, pending.pop()):
+            j = index_of.get(target) if target is not None else None
+            if j is not None and not reached[j]:
+                reached[j] = True
+                pending.append(j)
+    for i, step in enumerate(sop.steps):
+        if not reached[i]:
+            _warn(
+                found,
+                "step-unreachable",
+                f"Langkah {i + 1}: tidak ada alur dari langkah 1 yang sampai ke langkah ini.",
+                _step_target(step, "kegiatan"),
+            )
+
+
+def _symbol_name(symbol: Symbol) -> str:
+    return labels.SYMBOL_NAMES[symbol.value]

@@ -1,0 +1,313 @@
+"""The command line: convert and check work headless, and bad input ends in one Indonesian line and exit code 2."""
+import errno
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from sopdesk import cli
+from sopdesk.interchange import sop_from_data, sop_to_native
+
+from .conftest import FIXTURE_FILES, FIXTURES_DIR, ROOT, load_fixture
+
+ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
+ENDS_ON_DECISION = [
+    "peringatan: Langkah 5: langkah terakhir sebaiknya bersimbol Terminator (sekarang Keputusan).",
+    'peringatan: Langkah 5: cabang "Ya" keluar dari prosedur.',
+]
+EXPECTED_CHECK = {
+    "000_dca99833c4e40ed1": [],
+    "001_71e1f31e4a04122a": ENDS_ON_DECISION,
+    "002_497329db9dcea2b8": ENDS_ON_DECISION,
+    "contoh-peminjaman-arsip": [],
+}
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_process(*args, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONUTF8": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "sopdesk", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def write_native(path: Path, data: dict) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def assert_unusable(code: int, err: str, *names) -> None:
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.startswith("sopdesk: ") and err.count("\n") == 1  # one line, meant for a person
+    for name in names:
+        assert str(name) in err
+
+
+# ---- convert --------------------------------------------------------------------------------------
+
+
+def test_convert_json_to_json_keeps_every_fixture_field(capsys, fixture_path, tmp_path):
+    out = tmp_path / "hasil.json"
+    code, stdout, err = run(capsys, "convert", fixture_path, out)
+    assert (code, err) == (0, "")
+    assert str(out) in stdout
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(fixture_path.read_text(encoding="utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["hasil.json"]  # no temporary file left behind
+
+
+def test_convert_to_native_and_back(capsys, fixture_path, tmp_path):
+    native, back = tmp_path / "sop.json", tmp_path / "kembali.json"
+    assert run(capsys, "convert", fixture_path, native, "--format", "native")[0] == 0
+    data = json.loads(native.read_text(encoding="utf-8"))
+    assert data["format"] == "sopdesk/1"
+    assert data["page"]["paper"] == "A4"
+    assert run(capsys, "convert", native, back)[0] == 0
+    assert json.loads(back.read_text(encoding="utf-8")) == json.loads(fixture_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("given, stored", [("F4", "F4"), ("legal", "Legal"), ("LETTER", "Letter")])
+def test_paper_option_overrides_the_saved_paper(capsys, tmp_path, given, stored):
+    out = tmp_path / "sop.json"
+    assert run(capsys, "convert", ARSIP, out, "--format", "native", "--paper", given)[0] == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["page"]["paper"] == stored
+
+
+def test_convert_replaces_an_existing_output(capsys, tmp_path):
+    out = tmp_path / "hasil.json"
+    out.write_text("isi lama", encoding="utf-8")
+    assert run(capsys, "convert", ARSIP, out)[0] == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == load_fixture("contoh-peminjaman-arsip")
+
+
+def test_a_new_format_is_one_table_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(cli.WRITERS, ".txt", "tests.test_cli:write_titles")
+    out = tmp_path / "judul.txt"
+    assert run(capsys, "convert", ARSIP, out)[0] == 0
+    assert out.read_text(encoding="utf-8") == "Peminjaman Arsip Dinamis Inaktif\n"
+
+
+def write_titles(sop, path, options):
+    path.write_text(sop.identity.nama + "\n", encoding="utf-8")
+
+
+# ---- check ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_check_every_fixture_passes_with_its_warnings(capsys, path):
+    code, out, err = run(capsys, "check", path)
+    expected = EXPECTED_CHECK[path.stem]
+    summary = f"{path}: 0 galat, {len(expected)} peringatan." if expected else f"{path}: tidak ada masalah."
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [*expected, summary]
+
+
+def test_check_a_broken_document_lists_errors_first_and_exits_1(capsys, tmp_path):
+    data = sop_to_native(sop_from_data(load_fixture("contoh-peminjaman-arsip")))
+    data["steps"][1]["kegiatan"] = ""
+    data["steps"][2]["no_target"] = None
+    data["steps"][3]["actors"] = []
+    path = write_native(tmp_path / "rusak.json", data)
+    code, out, err = run(capsys, "check", path)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        'galat: Langkah 3: keputusan belum punya tujuan "Tidak".',
+        "galat: Langkah 4: belum ada pelaksana.",
+        "peringatan: Langkah 2: uraian kegiatan masih kosong.",
+        f"{path}: 2 galat, 1 peringatan.",
+    ]
+
+
+def test_check_does_not_load_qt():
+    # Page formats will need Qt; the dispatch table imports a writer only when it is used.
+    script = (
+        "import sys\nfrom sopdesk.cli import main\n"
+        f"code = main(['check', {str(ARSIP)!r}])\n"
+        "print('QT' if 'PySide6' in sys.modules else 'tanpa Qt', code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-1] == "tanpa Qt 0"
+
+
+# ---- bad input ------------------------------------------------------------------------------------
+
+
+def broken_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Name -> (file, a word its message must contain)."""
+    garbage = tmp_path / "sampah.json"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    a_list = tmp_path / "daftar.json"
+    a_list.write_text("[1, 2, 3]", encoding="utf-8")
+    wrong_tag = tmp_path / "format-lain.json"
+    wrong_tag.write_text('{"format": "sop-lain/7"}', encoding="utf-8")
+    data = load_fixture("contoh-peminjaman-arsip")
+    data["kegiatan"][2]["pelaksana"] = ["Satpam"]
+    unknown_actor = tmp_path / "pelaksana-asing.json"
+    unknown_actor.write_text(json.dumps(data), encoding="utf-8")
+    data = load_fixture("contoh-peminjaman-arsip")
+    data["revisi_ke"] = "dua"
+    wrong_type = tmp_path / "tipe-salah.json"
+    wrong_type.write_text(json.dumps(data), encoding="utf-8")
+    return {
+        "missing": (tmp_path / "tidak-ada.json", "tidak ditemukan"),
+        "garbage": (garbage, "UTF-8"),
+        "list": (a_list, "objek JSON"),
+        "wrong tag": (wrong_tag, "sop-lain/7"),
+        "unknown actor": (unknown_actor, 'kegiatan[3].pelaksana: "Satpam" tidak ada'),
+        "wrong type": (wrong_type, "revisi_ke: harus berupa bilangan bulat"),
+    }
+
+
+@pytest.mark.parametrize("case", ["missing", "garbage", "list", "wrong tag", "unknown actor", "wrong type"])
+@pytest.mark.parametrize("command", ["convert", "check"])
+def test_unreadable_input_exits_2_naming_file_and_field(capsys, tmp_path, case, command):
+    path, words = broken_inputs(tmp_path)[case]
+    out = tmp_path / "hasil.json"
+    args = ["convert", path, out] if command == "convert" else ["check", path]
+    code, stdout, err = run(capsys, *args)
+    assert_unusable(code, err, path, words)
+    assert stdout == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("output", ["hasil.txt", "hasil"])
+def test_unknown_output_extension_lists_the_supported_ones(capsys, tmp_path, output):
+    code, _, err = run(capsys, "convert", ARSIP, tmp_path / output)
+    assert_unusable(code, err, tmp_path / output, "tidak didukung", ".json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_input_extension(capsys, tmp_path):
+    source = tmp_path / "sop.odt"
+    source.write_text("apa saja", encoding="utf-8")
+    code, _, err = run(capsys, "check", source)
+    assert_unusable(code, err, source, "tidak didukung sebagai masukan", ".json")
+
+
+def test_output_into_a_missing_folder(capsys, tmp_path):
+    out = tmp_path / "belum-ada" / "hasil.json"
+    code, _, err = run(capsys, "convert", ARSIP, out)
+    assert_unusable(code, err, out, "tidak ada")
+    assert not out.parent.exists()
+
+
+def test_output_onto_a_folder_leaves_it_alone(capsys, tmp_path):
+    out = tmp_path / "folder.json"
+    out.mkdir()
+    code, _, err = run(capsys, "convert", ARSIP, out)
+    assert_unusable(code, err, out)
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["folder.json"]
+
+
+@pytest.mark.parametrize(
+    "failure, words",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "disk penuh"),
+        (PermissionError(errno.EACCES, "Permission denied"), "tidak ada izin"),
+        (ValueError("nilai aneh"), "ValueError: nilai aneh"),
+    ],
+)
+def test_failed_write_keeps_the_old_output_and_leaves_no_partial_file(capsys, tmp_path, monkeypatch, failure, words):
+    def half_written(sop, path, options):
+        path.write_text('{"format": "sop-fixture/1", "nama": "setengah', encoding="utf-8")
+        raise failure
+
+    monkeypatch.setattr(cli, "write_json", half_written)
+    out = tmp_path / "hasil.json"
+    out.write_text("versi sebelumnya\n", encoding="utf-8")
+    code, stdout, err = run(capsys, "convert", ARSIP, out)
+    assert_unusable(code, err, out, "tidak dapat ditulis", words)
+    assert stdout == ""
+    assert out.read_text(encoding="utf-8") == "versi sebelumnya\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["hasil.json"]
+
+
+# ---- the command line itself ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--help"], ["convert", "--help"], ["check", "-h"]])
+def test_help_is_indonesian(capsys, args):
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert out.startswith("Pemakaian: sopdesk")
+    for english in ("usage:", "show this help", "options:", "positional arguments"):
+        assert english not in out
+    assert "tampilkan bantuan ini lalu keluar" in out
+
+
+def test_convert_help_names_the_formats_and_paper_sizes(capsys):
+    out = run(capsys, "convert", "--help")[1]
+    assert "A4|F4|Letter|Legal" in out and "sopdesk/1" in out and ".json" in out
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("SOP Desk ")
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["convert", "a.json"], "argumen berikut wajib diisi: KELUARAN"),
+        (["ubah", "a.json"], "pilihan 'ubah' tidak dikenal"),
+        (["check", "a.json", "--rapi"], "argumen tidak dikenal: --rapi"),
+        (["convert", "a.json", "b.json", "--paper", "A5"], 'ukuran kertas "A5" tidak dikenal'),
+    ],
+)
+def test_usage_mistakes_exit_2_in_indonesian(capsys, args, words):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.startswith("Pemakaian: sopdesk")
+    assert "kesalahan: " in err and words in err
+    assert "error:" not in err and "usage:" not in err
+
+
+def test_no_arguments_opens_the_window(capsys, monkeypatch):
+    calls = []
+    fake = types.ModuleType("ui.app")
+    fake.run = lambda argv: calls.append(argv) or 7
+    monkeypatch.setitem(sys.modules, "ui.app", fake)
+    assert cli.main([]) == 7
+    assert calls == [sys.argv[:1]]
+
+
+# ---- as a real process ----------------------------------------------------------------------------
+
+
+def test_process_check_and_convert(tmp_path):
+    result = run_process("check", FIXTURES_DIR / "001_71e1f31e4a04122a.json")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:2] == ENDS_ON_DECISION
+    out = tmp_path / "hasil.json"
+    result = run_process("convert", ARSIP, out, "--format", "native")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "sopdesk/1"
+
+
+def test_process_bad_input_has_no_traceback(tmp_path):
+    garbage = tmp_path / "sampah.json"
+    garbage.write_bytes(b"\x00\xff" * 100)
+    for args in (["check", garbage], ["convert", tmp_path / "tidak-ada.json", tmp_path / "x.json"],
+                 ["convert", ARSIP, tmp_path / "x.pdfx"], ["perintah-asing"]):
+        result = run_process(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip()
+
+
+def test_process_check_exit_1_on_errors(tmp_path):
+    data = sop_to_native(sop_from_data(load_fixture("001_71e1f31e4a04122a")))
+    data["steps"][4]["no_target"] = None
+    result = run_process("check", write_native(tmp_path / "rusak.json", data))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == 'galat: Langkah 5: keputusan belum punya tujuan "Tidak".'
