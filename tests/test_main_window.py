@@ -274,3 +274,28 @@ def test_library_can_be_moved(env, tmp_path):
     window.library_panel.select(window.library.entries()[0].id)
     window.library_panel.open_button.click()
     assert sop_to_fixture(window.controller.sop) == load_fixture("contoh-peminjaman-arsip")
+
+
+def test_page_settings_are_per_sop_and_undoable(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    editor = window.page_editor
+    editor.paper.setFocus()
+    qtbot.keyClicks(editor.paper, "F4")
+    assert window.controller.sop.page.paper == "F4"
+    editor.numbering_row.click()
+    assert window.controller.sop.page.numbering_row
+    window.undo_action.trigger()
+    assert not window.controller.sop.page.numbering_row
+    assert not editor.numbering_row.isChecked()
+
+
+def test_too_many_actors_points_at_the_page_settings(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    for i in range(10):
+        window.controller.add_actor(f"Pelaksana {i}")
+    window.problems_panel.refresh()
+    problem = next(p for p in window.problems_panel.problems if p.target.area == "page")
+    window.show_target(problem.target)
+    assert window.tabs.currentIndex() == 4

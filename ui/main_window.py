@@ -17,13 +17,14 @@ from .actors_editor import ActorsEditor
 from .controller import DocumentController
 from .identity_form import IdentityForm
 from .library_panel import LibraryPanel
+from .page_settings import PageSettingsEditor
 from .list_editors import BoxesEditor
 from .preferences import PreferencesDialog
 from .problems_panel import ProblemsPanel
 from .steps_editor import StepsEditor
 from .ui_state import UiState
 
-TAB_IDENTITY, TAB_BOXES, TAB_ACTORS, TAB_STEPS = range(4)
+TAB_IDENTITY, TAB_BOXES, TAB_ACTORS, TAB_STEPS, TAB_PAGE = range(5)
 RECOVERY_DELAY_MS = 2000
 
 
@@ -41,11 +42,13 @@ class MainWindow(QMainWindow):
         self.boxes_editor = BoxesEditor(self.controller, self.dialogs)
         self.actors_editor = ActorsEditor(self.controller, self.dialogs)
         self.steps_editor = StepsEditor(self.controller)
+        self.page_editor = PageSettingsEditor(self.controller)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.identity_form, "Identitas")
         self.tabs.addTab(self.boxes_editor, "Dasar hukum dan lainnya")
         self.tabs.addTab(self.actors_editor, "Pelaksana")
         self.tabs.addTab(self.steps_editor, "Langkah")
+        self.tabs.addTab(self.page_editor, "Halaman")
         self.read_only_banner = QLabel()
         self.read_only_banner.setWordWrap(True)
         self.read_only_banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
@@ -412,6 +415,10 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(TAB_STEPS)
             if target.item_id:
                 self.steps_editor.select_step(target.item_id, target.field or "kegiatan")
+        elif target.area == "page":
+            self.tabs.setCurrentIndex(TAB_PAGE)
+            widget = getattr(self.page_editor, target.field, None) or self.page_editor.paper
+            widget.setFocus()
 
     def _on_controller_focus_requested(self, area: str, item_id: str) -> None:
         if area == "step" and self.tabs.currentIndex() == TAB_STEPS:

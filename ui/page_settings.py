@@ -1,0 +1,72 @@
+"""Page settings of the open SOP: paper, orientation, margins, numbering row, off-page labels."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QWidget
+
+from sopdesk.model import PAPER_SIZES_MM
+
+from .controller import DocumentController
+from .preferences import OFFPAGE_CHOICES
+
+PAPER_NAMES = {"A4": "A4 (210 × 297 mm)", "F4": "F4 (215 × 330 mm)", "Letter": "Letter (8,5 × 11 in)",
+               "Legal": "Legal (8,5 × 14 in)"}
+MARGINS = (("margin_top", "Atas"), ("margin_bottom", "Bawah"), ("margin_left", "Kiri"), ("margin_right", "Kanan"))
+
+
+class PageSettingsEditor(QWidget):
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.paper = QComboBox()
+        self.paper.setObjectName("paper")
+        for name in PAPER_SIZES_MM:
+            self.paper.addItem(PAPER_NAMES[name], name)
+        self.paper.activated.connect(lambda i: controller.set_page("paper", self.paper.itemData(i), "ukuran kertas"))
+        self.landscape = QCheckBox("Lanskap (mendatar)")
+        self.landscape.clicked.connect(lambda on: controller.set_page("landscape", on, "orientasi"))
+        self.margins: dict[str, QDoubleSpinBox] = {}
+        margin_row = QHBoxLayout()
+        for attr, text in MARGINS:
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 60)
+            spin.setDecimals(1)
+            spin.setSuffix(" mm")
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda value, attr=attr, text=text: controller.set_page(attr, value,
+                                                                                              f"margin {text}"))
+            self.margins[attr] = spin
+            margin_row.addWidget(QLabel(text))
+            margin_row.addWidget(spin)
+        self.numbering_row = QCheckBox("Baris nomor kolom (1, 2, 3 …) di bawah kepala tabel")
+        self.numbering_row.clicked.connect(lambda on: controller.set_page("numbering_row", on, "baris nomor kolom"))
+        self.offpage = QComboBox()
+        for value, text in OFFPAGE_CHOICES:
+            self.offpage.addItem(text, value)
+        self.offpage.activated.connect(
+            lambda i: controller.set_page("offpage_labels", self.offpage.itemData(i), "label penghubung"))
+        self.combine = QCheckBox("Identitas dan bagan alir dalam satu halaman bila muat")
+        self.combine.clicked.connect(lambda on: controller.set_page("combine_pages", on, "gabung halaman"))
+        form = QFormLayout(self)
+        form.addRow("Ukuran kertas:", self.paper)
+        form.addRow("", self.landscape)
+        form.addRow("Margin:", margin_row)
+        form.addRow("", self.numbering_row)
+        form.addRow("Label penghubung antarhalaman:", self.offpage)
+        form.addRow("", self.combine)
+        controller.document_changed.connect(self._on_controller_document_changed)
+
+    def refresh(self) -> None:
+        page = self._controller.sop.page
+        self.paper.setCurrentIndex(max(0, self.paper.findData(page.paper)))
+        self.landscape.setChecked(page.landscape)
+        for attr, spin in self.margins.items():
+            spin.blockSignals(True)
+            spin.setValue(getattr(page, attr))
+            spin.blockSignals(False)
+        self.numbering_row.setChecked(page.numbering_row)
+        self.offpage.setCurrentIndex(max(0, self.offpage.findData(page.offpage_labels)))
+        self.combine.setChecked(page.combine_pages)
+
+    def _on_controller_document_changed(self, scope: str) -> None:
+        if scope in ("page", "all"):
+            self.refresh()
