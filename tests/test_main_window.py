@@ -299,3 +299,16 @@ def test_too_many_actors_points_at_the_page_settings(env, qtbot):
     problem = next(p for p in window.problems_panel.problems if p.target.area == "page")
     window.show_target(problem.target)
     assert window.tabs.currentIndex() == 4
+
+
+def test_damaged_sop_files_are_reported_at_start(env, tmp_path):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    root = window.library.root
+    window.library.close()
+    (root / "sops" / "rusak.json").write_text("{ tidak lengkap", encoding="utf-8")
+    again, dialogs2 = env(root)
+    assert again.report_damaged()
+    assert "rusak.json" in dialogs2.errors[-1][1]
+    assert len(again.library.entries()) == 1

@@ -47,5 +47,6 @@ def run(argv: list[str] | None = None) -> int:
     app, window = start(list(sys.argv if argv is None else argv))
     if window is None:
         return 1
+    window.report_damaged()
     window.offer_recovery()
     return app.exec()

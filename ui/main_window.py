@@ -26,6 +26,7 @@ from .ui_state import UiState
 
 TAB_IDENTITY, TAB_BOXES, TAB_ACTORS, TAB_STEPS, TAB_PAGE = range(5)
 RECOVERY_DELAY_MS = 2000
+CATALOGUE_FLUSH_MS = 3000
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +80,11 @@ class MainWindow(QMainWindow):
         self._recovery_timer.setSingleShot(True)
         self._recovery_timer.setInterval(RECOVERY_DELAY_MS)
         self._recovery_timer.timeout.connect(self.write_recovery)
+        # Saves write only the SOP's own file; the catalogue follows a moment later (and on close).
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(CATALOGUE_FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_catalogue)
 
         self.controller.stack.cleanChanged.connect(self._on_stack_clean_changed)
         self.controller.document_changed.connect(self._on_controller_document_changed)
@@ -216,6 +222,7 @@ class MainWindow(QMainWindow):
             self.dialogs.error("Gagal menyimpan", f"{exc}\n\nPerubahan Anda masih ada di jendela ini.")
             return False
         self.controller.mark_saved()
+        self._flush_timer.start()
         self._discard_recovery()
         self.refresh_library()
         self.library_panel.select(self.controller.sop.id)
@@ -376,6 +383,25 @@ class MainWindow(QMainWindow):
             except (StorageError, LibraryReadOnly):
                 pass
 
+    def _flush_catalogue(self) -> None:
+        try:
+            self.library.flush()
+        except StorageError:
+            pass  # the SOP files are the truth; the next open rebuilds what the catalogue missed
+
+    def report_damaged(self) -> bool:
+        """Tell the user about SOP files the library could not read (they are left untouched)."""
+        if not self.library.damaged:
+            return False
+        lines = "\n".join(f"• {message}" for _path, message in self.library.damaged[:10])
+        more = len(self.library.damaged) - 10
+        if more > 0:
+            lines += f"\n… dan {more} berkas lain."
+        self.dialogs.error("Ada berkas SOP yang rusak",
+                           f"Berkas berikut tidak dapat dibaca dan tidak ditampilkan di pustaka. Berkasnya "
+                           f"tidak diubah; salin atau perbaiki secara manual bila perlu.\n\n{lines}")
+        return True
+
     def offer_recovery(self) -> bool:
         """At start: bring back unsaved edits from a session that ended without saving them."""
         if self.library.read_only:
@@ -433,6 +459,7 @@ class MainWindow(QMainWindow):
         self.state.set_geometry(self.saveGeometry())
         self.state.sync()
         self._recovery_timer.stop()
+        self._flush_timer.stop()
         self.library.close()
         event.accept()
 
