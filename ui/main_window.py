@@ -18,6 +18,7 @@ from .controller import DocumentController
 from .identity_form import IdentityForm
 from .library_panel import LibraryPanel
 from .page_settings import PageSettingsEditor
+from .preview import PreviewPane
 from .list_editors import BoxesEditor
 from .preferences import PreferencesDialog
 from .problems_panel import ProblemsPanel
@@ -60,11 +61,14 @@ class MainWindow(QMainWindow):
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.read_only_banner)
         editor_layout.addWidget(self.tabs, 1)
+        self.preview = PreviewPane(self.controller)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.library_panel)
         self.splitter.addWidget(editor)
+        self.splitter.addWidget(self.preview)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([380, 1020])
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([300, 640, 460])
         self.setCentralWidget(self.splitter)
 
         self.problems_panel = ProblemsPanel(self.controller)
@@ -73,7 +77,8 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.problems_panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
+        self.problems_dock = dock
+        self._docks_sized = False
 
         self._build_menus()
         self._recovery_timer = QTimer(self)
@@ -90,6 +95,9 @@ class MainWindow(QMainWindow):
         self.controller.document_changed.connect(self._on_controller_document_changed)
         self.controller.focus_requested.connect(self._on_controller_focus_requested)
         self.problems_panel.problem_activated.connect(self.show_target)
+        self.preview.step_clicked.connect(self._on_preview_step_clicked)
+        self.steps_editor.table.selectionModel().currentRowChanged.connect(self._on_steps_current_row_changed)
+        self.steps_editor.model.modelReset.connect(self._reconnect_step_selection)
         panel = self.library_panel
         panel.new_requested.connect(self.new_sop)
         panel.open_requested.connect(self.open_from_library)
@@ -188,6 +196,7 @@ class MainWindow(QMainWindow):
     def open_document(self, sop: Sop, in_library: bool, modified: bool = False) -> None:
         self.controller.open_document(sop, in_library, modified)
         self.problems_panel.refresh()
+        self.preview.refresh()
         self._update_title()
         if modified:
             self._recovery_timer.start()
@@ -446,11 +455,31 @@ class MainWindow(QMainWindow):
             widget = getattr(self.page_editor, target.field, None) or self.page_editor.paper
             widget.setFocus()
 
+    def _on_preview_step_clicked(self, step_index: int) -> None:
+        if 0 <= step_index < len(self.controller.sop.steps):
+            self.tabs.setCurrentIndex(TAB_STEPS)
+            self.steps_editor.select_step(self.controller.sop.steps[step_index].id)
+
+    def _on_steps_current_row_changed(self, current, _previous) -> None:
+        self.preview.show_step(current.row() if current.isValid() else None)
+
+    def _reconnect_step_selection(self) -> None:
+        # A reset keeps the selection model, but the highlighted row may be gone.
+        row = self.steps_editor.current_row()
+        self.preview.show_step(row if row >= 0 else None)
+
     def _on_controller_focus_requested(self, area: str, item_id: str) -> None:
         if area == "step" and self.tabs.currentIndex() == TAB_STEPS:
             self.steps_editor.select_step(item_id)
         elif area == "actors":
             self.actors_editor.select_actor(item_id)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_sized:
+            # Docks take their size from the window only once it is shown.
+            self._docks_sized = True
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.confirm_discard():

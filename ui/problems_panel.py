@@ -1,7 +1,7 @@
 """The live problems panel: errors and warnings of the open SOP; clicking one selects its field or cell."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -33,6 +33,9 @@ class ProblemsPanel(QWidget):
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh)
         controller.document_changed.connect(lambda _scope: self._timer.start())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, 110)
 
     def refresh(self) -> None:
         self._timer.stop()

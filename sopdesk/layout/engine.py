@@ -1,0 +1,297 @@
+"""layout(): turns an SOP into pages (identity sheet, flowchart pages, symbols, arrows, off-page pairs)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import labels
+from ..model import PageSettings, Sop, successors
+from .columns import MIN_ACTOR_COLUMN_MM, FlowColumns, content_box, flowchart_columns, paper_size_mm
+from .flowchart import BAND_MM, SYMBOL_H_MM, Header, StepRow, build_header, build_rows, pentagon_size, row_cells
+from .identity import build_identity
+from .measure import Measure, estimate_text_width_mm, line_height_mm
+from .page_model import (Connector, Document, LayoutProblem, Margins, OffPageConnector, Page, SymbolShape, Table,
+                         TextLabel)
+from .paginate import Crossing, Flow, crossings, paginate
+from .routing import Node, Router, Zone
+
+COMBINED_GAP_MM = 5.0
+ZONE_MARGIN_MM = 0.8
+LABEL_PT = 7.0
+
+
+def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> Document:
+    """Lay out every page of the SOP. `settings` overrides sop.page (e.g. a print-time paper choice)."""
+    settings = settings or sop.page
+    box = content_box(settings)
+    page_w, page_h = paper_size_mm(settings)
+    margins = Margins(box.y, page_h - box.bottom, box.x, page_w - box.right)
+    problems: list[LayoutProblem] = []
+
+    columns = flowchart_columns(settings, [a.id for a in sop.actors])
+    if sop.actors and columns.actor_columns[0].width < MIN_ACTOR_COLUMN_MM:
+        width = f"{columns.actor_columns[0].width:.1f}".replace(".", ",")
+        problems.append(LayoutProblem(
+            "actor-column-narrow",
+            f"Kolom pelaksana hanya {width} mm (minimal 15 mm); simbol dan panah menjadi sempit."))
+
+    flows = _flows(sop, columns)
+    in_degree = [0] * len(sop.steps)
+    out_degree = [0] * len(sop.steps)
+    for flow in flows:
+        out_degree[flow.source] += 1
+        in_degree[flow.target] += 1
+    header = build_header(sop, columns, measure, settings.numbering_row)
+    rows = build_rows(sop, columns, measure, in_degree, out_degree)
+
+    identity = build_identity(sop.identity, measure, box.x, box.y, box.width, max_height=box.height)
+    problems.extend(identity.problems)
+
+    capacity = box.height - header.height
+    tallest = max(capacity - 2 * BAND_MM, 5.0)
+    for row in rows:
+        if row.height > tallest:
+            row.height = tallest
+            row.clipped = True
+            problems.append(LayoutProblem(
+                "row-too-tall",
+                f"Langkah {row.step_index + 1} terlalu panjang untuk satu halaman; teksnya terpotong. "
+                "Persingkat teks atau pecah menjadi beberapa langkah.", row.step_index))
+
+    combined_top = identity.height + COMBINED_GAP_MM
+    combine = (settings.combine_pages
+               and combined_top + header.height + sum(r.height for r in rows) <= box.height + 1e-6)
+    pages: list[Page] = []
+    if combine:
+        page = Page(0, page_w, page_h, margins, "combined", tables=[identity.table], images=identity.images)
+        pages.append(page)
+        breaks = [list(range(len(rows)))]
+    else:
+        pages.append(Page(0, page_w, page_h, margins, "identity", tables=[identity.table], images=identity.images))
+        breaks = paginate([r.height for r in rows], capacity, capacity, BAND_MM)
+
+    page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
+    crossed = crossings(flows, page_of, settings.offpage_labels)
+    for number, steps in enumerate(breaks):
+        if combine:
+            page, top = pages[0], box.y + combined_top
+        else:
+            page = Page(len(pages), page_w, page_h, margins, "flowchart")
+            pages.append(page)
+            top = box.y
+        _FlowPage(sop, page, columns, header, rows, steps, top, page_of, flows, crossed).build()
+    return Document(pages, settings, problems)
+
+
+def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
+    """What the layout of `document` had to give up on, for validation to report (Indonesian messages).
+
+    Codes: "actor-column-narrow" (actor columns under 15 mm), "row-too-tall" (a step's texts
+    are taller than a page and were cut; step_index set) and "identity-too-tall" (the identity
+    boxes were cut to fit one page).
+    """
+    known = {s.id for s in sop.steps}
+    return [p for p in document.problems
+            if p.step_index is None or (p.step_index < len(sop.steps) and sop.steps[p.step_index].id in known)]
+
+
+def _flows(sop: Sop, columns: FlowColumns) -> list[Flow]:
+    """The flows that can be drawn: both steps have a symbol (an actor), the target is a step."""
+    known = {c.actor_id for c in columns.actor_columns if c.actor_id is not None}
+    drawn = [any(a in known for a in step.actors) for step in sop.steps]
+    flows = []
+    for index in range(len(sop.steps)):
+        if not drawn[index]:
+            continue
+        for kind, target_id in successors(sop, index):
+            target = sop.step_index(target_id) if target_id is not None else -1
+            if target >= 0 and drawn[target]:
+                flows.append(Flow(index, target, kind))
+    return flows
+
+
+@dataclass
+class _Row:
+    """A step row placed on its page, with the gaps its arrows use."""
+
+    step: StepRow
+    grid_row: int
+    top: float
+    height: float
+    band_top: float
+    band_bottom: float
+    shape_y: float
+    zone_above: Zone
+    zone_below: Zone
+
+
+class _FlowPage:
+    """Builds the flowchart table, symbols, off-page connectors and arrows of one page."""
+
+    def __init__(self, sop: Sop, page: Page, columns: FlowColumns, header: Header, all_rows: list[StepRow],
+                 steps: list[int], top: float, page_of: dict[int, int], flows: list[Flow], crossed: list[Crossing]):
+        self.sop, self.page, self.columns, self.header = sop, page, columns, header
+        self.all_rows, self.step_rows = all_rows, [all_rows[i] for i in steps]
+        self.top, self.page_of = top, page_of
+        self.flows, self.crossed = flows, crossed
+        self.placed: dict[int, _Row] = {}
+        self.nodes: dict[int, list[Node]] = {}
+        self.router = Router([(c.x, c.right) for c in columns.actor_columns])
+
+    def build(self) -> None:
+        mine = {r.step_index for r in self.step_rows}
+        top_band = any((c.forward and c.flow.target in mine) or (not c.forward and c.flow.source in mine)
+                       for c in self.crossed)
+        bottom_band = any((c.forward and c.flow.source in mine) or (not c.forward and c.flow.target in mine)
+                          for c in self.crossed)
+        self._table(top_band, bottom_band)
+        self._shapes()
+        pentagon_edges = self._pentagons(mine)
+        self._joints()
+        self._arrows(pentagon_edges)
+
+    # ---- table and rows ------------------------------------------------------------------
+    def _table(self, top_band: bool, bottom_band: bool) -> None:
+        header_rows = len(self.header.heights)
+        heights = list(self.header.heights)
+        cells = self.header.copy_cells()
+        y = self.top + self.header.height
+        last = len(self.step_rows) - 1
+        for k, row in enumerate(self.step_rows):
+            band_top = BAND_MM if (k == 0 and top_band) else 0.0
+            band_bottom = BAND_MM if (k == last and bottom_band) else 0.0
+            height = row.height + band_top + band_bottom
+            inner_top, inner_bottom = y + band_top, y + height - band_bottom
+            shape_h = row.shape_h if row.actor_columns else SYMBOL_H_MM
+            shape_y = (inner_top + inner_bottom - shape_h) / 2
+            above = Zone(inner_top + ZONE_MARGIN_MM, max(shape_y - ZONE_MARGIN_MM, inner_top + ZONE_MARGIN_MM))
+            below_lo = shape_y + shape_h + ZONE_MARGIN_MM
+            below = Zone(below_lo, max(inner_bottom - ZONE_MARGIN_MM, below_lo))
+            grid_row = header_rows + k
+            self.placed[row.step_index] = _Row(row, grid_row, y, height, band_top, band_bottom, shape_y, above, below)
+            cells.extend(row_cells(row, grid_row, self.columns, height))
+            heights.append(height)
+            y += height
+        self.page.tables.append(Table(self.columns.x, self.top, self.columns.widths, heights, cells,
+                                      header_rows=header_rows, role="flowchart",
+                                      row_steps=[None] * header_rows + [r.step_index for r in self.step_rows]))
+
+    def _shapes(self) -> None:
+        actor_columns = self.columns.actor_columns
+        for step, placed in self.placed.items():
+            row = placed.step
+            text = ""
+            nodes = []
+            for position in row.actor_columns:
+                column = actor_columns[position]
+                x = column.centre - row.shape_w / 2
+                key = f"s{step}-{position}"
+                self.page.shapes.append(SymbolShape(row.shape_kind, x, placed.shape_y, row.shape_w, row.shape_h, step,
+                                                    column.actor_id, text, key))
+                node = Node(key, row.shape_kind, x, placed.shape_y, row.shape_w, row.shape_h, position,
+                            placed.zone_above, placed.zone_below)
+                self.router.add_obstacle(key, x, placed.shape_y, row.shape_w, row.shape_h)
+                nodes.append(node)
+            self.nodes[step] = nodes
+
+    def _pentagons(self, mine: set[int]) -> list[tuple[Node, Node, Flow, bool]]:
+        """Off-page connectors of this page and the on-page legs they need."""
+        edges = []
+        occupied: dict[str, list[tuple[float, float]]] = {"top": [], "bottom": []}
+        for crossing in self.crossed:
+            flow = crossing.flow
+            leaving = flow.source in mine
+            arriving = flow.target in mine
+            if not (leaving or arriving):
+                continue
+            here = flow.source if leaving else flow.target
+            other = flow.target if leaving else flow.source
+            placed = self.placed[here]
+            # Forward flows leave at the bottom and arrive at the top; back-edges the reverse.
+            in_top = (arriving and crossing.forward) or (leaving and not crossing.forward)
+            edge_row = self.placed[self.step_rows[0].step_index] if in_top else \
+                self.placed[self.step_rows[-1].step_index]
+            # In the column of this page's symbol that lies nearest the step on the other page.
+            theirs = self.all_rows[other].actor_columns or [0]
+            column = min((abs(a - b), a) for a in self.placed[here].step.actor_columns or [0] for b in theirs)[1]
+            width, height = pentagon_size(self.columns.actor_columns[0].width)
+            x = self._free_slot(occupied["top" if in_top else "bottom"], column, width)
+            y = edge_row.top + 1.0 if in_top else edge_row.top + edge_row.height - 1.0 - height
+            direction = "out" if leaving else "in"
+            key = f"o{crossing.pair_key}-{direction}"
+            self.page.offpage.append(OffPageConnector(x, y, width, height, crossing.label, crossing.pair_key,
+                                                      direction, here, other, key))
+            self.router.add_obstacle(key, x, y, width, height)
+            node = Node(key, "pentagon", x, y, width, height, column,
+                        None if in_top else edge_row.zone_below, edge_row.zone_above if in_top else None)
+            edges.append((node, node, flow, leaving))
+        return edges
+
+    def _free_slot(self, taken: list[tuple[float, float]], column: int, width: float) -> float:
+        columns = self.columns.actor_columns
+        left, right = columns[0].x + 0.5, columns[-1].right - 0.5 - width
+        wanted = columns[column].centre - width / 2
+        candidates = [wanted] + [wanted + sign * k * (width + 1.5) for k in range(1, 4 * len(columns) + 2)
+                                 for sign in (1, -1)]
+        for x in candidates:
+            if left - 1e-6 <= x <= right + 1e-6 and all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken):
+                taken.append((x, x + width))
+                return x
+        taken.append((wanted, wanted + width))
+        return wanted
+
+    # ---- arrows --------------------------------------------------------------------------
+    def _joints(self) -> None:
+        for step, nodes in self.nodes.items():
+            for a, b in zip(nodes, nodes[1:]):
+                points = [(a.x + a.w, a.cy), (b.x, b.cy)]
+                a.used.add("right")
+                b.used.add("left")
+                self.router.reserve(points)
+                self.page.connectors.append(Connector(points, "joint", step, step, a.key, b.key, arrow=False))
+
+    def _arrows(self, pentagon_edges: list[tuple[Node, Node, Flow, bool]]) -> None:
+        jobs = []
+        for flow in self.flows:
+            if flow.source in self.placed and flow.target in self.placed:
+                source, target = _nearest(self.nodes[flow.source], self.nodes[flow.target])
+                jobs.append((source, target, flow))
+        for pentagon, _, flow, leaving in pentagon_edges:
+            if leaving:
+                jobs.append((_nearest(self.nodes[flow.source], [pentagon])[0], pentagon, flow))
+            else:
+                jobs.append((pentagon, _nearest([pentagon], self.nodes[flow.target])[1], flow))
+
+        def priority(job):
+            source, target, flow = job
+            backward = target.y < source.y + source.h - 1e-6
+            return (backward, abs(target.y - source.y), source.y, {"next": 0, "ya": 1, "tidak": 2}[flow.kind])
+
+        jobs.sort(key=priority)
+        # Straight drops claim their lanes first: they are the backbone the eye follows.
+        routes = [self.router.straight(source, target) for source, target, _ in jobs]
+        for (source, target, flow), points in zip(jobs, routes):
+            if points is None:
+                points = self.router.route(source, target)
+            self.page.connectors.append(Connector(points, flow.kind, flow.source, flow.target, source.key, target.key))
+            if flow.kind in ("ya", "tidak") and source.kind != "pentagon":
+                self._exit_label(points, flow)
+
+    def _exit_label(self, points: list[tuple[float, float]], flow: Flow) -> None:
+        step = self.sop.steps[flow.source]
+        text = (step.yes_label or labels.YES) if flow.kind == "ya" else (step.no_label or labels.NO)
+        w = estimate_text_width_mm(text, LABEL_PT) + 0.6
+        h = line_height_mm(LABEL_PT)
+        (x0, y0), (x1, y1) = points[0], points[1]
+        if abs(x0 - x1) < 1e-6:
+            x, y = x0 + 0.5, (y0 + 0.2 if y1 > y0 else y0 - 0.2 - h)
+        else:
+            x, y = (x0 + 0.5 if x1 > x0 else x0 - 0.5 - w), y0 - h - 0.2
+        left, right = self.columns.pelaksana_left + 0.3, self.columns.pelaksana_right - 0.3
+        x = min(max(x, left), max(right - w, left))
+        self.page.labels.append(TextLabel(text, x, y, w, h, LABEL_PT))
+
+
+def _nearest(sources: list[Node], targets: list[Node]) -> tuple[Node, Node]:
+    """The pair of symbols, one from each step, whose columns are closest (ties: leftmost)."""
+    return min(((s, t) for s in sources for t in targets), key=lambda p: (abs(p[0].column - p[1].column),
+                                                                         p[0].column, p[1].column))

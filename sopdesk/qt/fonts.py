@@ -1,0 +1,125 @@
+"""Qt's side of text: a headless application object, the shipped Liberation Sans, and the text measure."""
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import (QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QImage, QTextLayout,
+                           QTextOption)
+
+from ..layout.measure import Measure
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf",
+              "LiberationSans-BoldItalic.ttf")
+FALLBACK_FAMILY = "Arial"
+
+REFERENCE_DPI = 1200
+"""Text is laid out as on a 1200 dpi device, the resolution the PDF is written at; the painter draws
+those same line layouts scaled to any device, so the preview, the PDF and the printout break lines
+at the same words and the measured heights hold everywhere."""
+REF_PX_PER_MM = REFERENCE_DPI / 25.4
+
+_app: QGuiApplication | None = None
+_family: str | None = None
+
+
+def _needs_offscreen() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    if sys.platform == "win32" or sys.platform == "darwin":
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def ensure_app() -> QGuiApplication:
+    """The running Qt application, or a new one (offscreen when there is no display) for headless commands."""
+    global _app
+    app = QGuiApplication.instance()
+    if app is None:
+        if _needs_offscreen():
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        _app = app = QGuiApplication([sys.argv[0] if sys.argv else "sopdesk"])
+    font_family()
+    return app
+
+
+def font_family() -> str:
+    """Register the shipped fonts once; the family every page is measured and painted with."""
+    global _family
+    if _family is None:
+        families: list[str] = []
+        for name in FONT_FILES:
+            path = FONT_DIR / name
+            if path.is_file():
+                font_id = QFontDatabase.addApplicationFont(str(path))
+                if font_id >= 0:
+                    families.extend(QFontDatabase.applicationFontFamilies(font_id))
+        # Without the shipped files the system's Arial (or its substitute) is the next best match.
+        _family = families[0] if families else FALLBACK_FAMILY
+    return _family
+
+
+def make_font(size_pt: float, bold: bool = False, italic: bool = False) -> QFont:
+    font = QFont(font_family())
+    font.setPointSizeF(max(size_pt, 0.1))
+    font.setBold(bold)
+    font.setItalic(italic)
+    # Unhinted outlines scale linearly, so a measure at one resolution holds at every other one.
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+@lru_cache(maxsize=1)
+def _reference_device() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    dots_per_metre = round(REFERENCE_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+_ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
+          "right": Qt.AlignmentFlag.AlignRight, "justify": Qt.AlignmentFlag.AlignJustify}
+
+
+@lru_cache(maxsize=8192)
+def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: float,
+                align: str = "left") -> tuple[QTextLayout, float]:
+    """The wrapped lines of a paragraph in reference pixels, and its height in mm.
+
+    Lines break at spaces, at newlines, and inside a word only when the word alone is wider
+    than the line, the way word processors do.
+    """
+    font = make_font(size_pt, bold, italic)
+    layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font, _reference_device())
+    option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    width = max(width_mm, 0.5) * REF_PX_PER_MM
+    y = 0.0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0.0, y))
+        y += line.height()
+    layout.endLayout()
+    if y <= 0:
+        y = QFontMetricsF(font, _reference_device()).height()
+    return layout, y / REF_PX_PER_MM
+
+
+def qt_measure() -> Measure:
+    """The Measure the layout engine needs, backed by Liberation Sans (see sopdesk.layout.measure)."""
+    ensure_app()
+
+    def measure(text: str, size_pt: float, width_mm: float, bold: bool = False) -> float:
+        return text_layout(text, size_pt, bold, False, width_mm)[1]
+
+    return measure

@@ -1,0 +1,80 @@
+"""The live preview follows the document and talks to the steps table both ways."""
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from sopdesk.storage import Library
+from ui.main_window import TAB_STEPS, MainWindow
+from ui.ui_state import UiState
+
+from .conftest import FIXTURES_DIR
+from .gui_helpers import ScriptedDialogs
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    dialogs = ScriptedDialogs()
+    win = MainWindow(UiState(tmp_path / "ui.ini"), Library.open(tmp_path / "pustaka"), dialogs)
+    qtbot.addWidget(win)
+    win.show()
+    dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
+    win.import_json_action.trigger()
+    yield win
+    win.library.close()
+
+
+def kegiatan_cell_text(document, step_index):
+    for page in document.pages:
+        table = page.flowchart
+        row = table.row_of_step(step_index) if table else None
+        if row is not None:
+            return next(c for c in table.cells if c.row == row and c.kind == "kegiatan").text
+    return None
+
+
+def test_editing_a_step_updates_the_preview(window, qtbot):
+    preview = window.preview
+    assert preview.page_count() >= 2
+    step = window.controller.sop.steps[3]
+    window.controller.set_step_field(step.id, "kegiatan", "Memeriksa permohonan dengan teliti", "Kegiatan")
+    qtbot.waitUntil(lambda: kegiatan_cell_text(preview.document, 3) == "Memeriksa permohonan dengan teliti",
+                    timeout=2000)
+    before = preview.page_count()
+    for _ in range(25):
+        window.controller.insert_step(5)
+    qtbot.waitUntil(lambda: preview.page_count() > before, timeout=2000)
+
+
+def test_clicking_a_symbol_selects_its_row(window, qtbot):
+    preview = window.preview
+    canvas = preview.canvas
+    shape = next(s for page in preview.document.pages for s in page.shapes if s.step_index == 4)
+    page = next(p for p in preview.document.pages if shape in p.shapes)
+    rect = canvas.page_rects()[page.index]
+    scale = canvas.px_per_mm()
+    point = QPoint(int(rect.x() + shape.cx * scale), int(rect.y() + shape.cy * scale))
+    window.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert window.tabs.currentIndex() == TAB_STEPS
+    assert window.steps_editor.current_row() == 4
+
+
+def test_selecting_a_step_highlights_it_in_the_preview(window, qtbot):
+    window.tabs.setCurrentIndex(TAB_STEPS)
+    window.steps_editor.select_step(window.controller.sop.steps[9].id)
+    assert window.preview.canvas.highlight == 9
+    row = window.preview.canvas.step_rect(9)
+    top = window.preview.scroll.verticalScrollBar().value()
+    assert top <= row.top() and row.bottom() <= top + window.preview.scroll.viewport().height()
+
+
+def test_zoom_and_page_navigation(window, qtbot):
+    preview = window.preview
+    preview.go_to_page(1)
+    assert preview.current_page() == 1
+    assert preview.page_label.text().startswith("Halaman 2 dari")
+    zoom = preview.canvas.zoom
+    qtbot.mouseClick(preview.zoom_in, Qt.MouseButton.LeftButton)
+    assert preview.canvas.zoom > zoom
+    qtbot.mouseClick(preview.zoom_out, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(preview.zoom_out, Qt.MouseButton.LeftButton)
+    assert preview.canvas.zoom < zoom
