@@ -1,4 +1,8 @@
 """The live preview follows the document and talks to the steps table both ways."""
+import re
+import shutil
+import subprocess
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
@@ -78,3 +82,31 @@ def test_zoom_and_page_navigation(window, qtbot):
     qtbot.mouseClick(preview.zoom_out, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(preview.zoom_out, Qt.MouseButton.LeftButton)
     assert preview.canvas.zoom < zoom
+
+
+def pdf_pages(path):
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def test_export_pdf_from_the_window(window, tmp_path):
+    window.dialogs.answer("save_file", (str(tmp_path / "sop"), ""))
+    window.export_pdf_action.trigger()
+    pdf = tmp_path / "sop.pdf"  # the extension is added when the user leaves it out
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf_pages(pdf) == window.preview.page_count()
+
+
+def test_printing_paints_every_page(window, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.printing import make_printer, paint_document
+
+    document = window.preview.document
+    printer = make_printer(document)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "cetak.pdf"))
+    paint_document(printer, document)
+    assert pdf_pages(tmp_path / "cetak.pdf") == len(document.pages)

@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_json_action = self._action(file_menu, "Impor JSON…", lambda: self.import_json())
         self.export_json_action = self._action(file_menu, "Ekspor JSON…", lambda: self.export_json())
+        self.export_pdf_action = self._action(file_menu, "Ekspor PDF…", lambda: self.export_pdf())
+        file_menu.addSeparator()
+        self.print_action = self._action(file_menu, "&Cetak…", lambda: self.print_document(),
+                                         QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
         self.history_action = self._action(file_menu, "Riwayat versi…", lambda: self.show_history())
         self.preferences_action = self._action(file_menu, "Preferensi…", lambda: self.edit_preferences())
@@ -325,6 +329,37 @@ class MainWindow(QMainWindow):
             return False
         self.state.set_last_folder(str(Path(path).parent))
         return True
+
+    # ---- page formats ----------------------------------------------------------------------
+    def _ask_export_path(self, title: str, extension: str, filter_text: str) -> str:
+        folder = Path(self.state.last_folder() or Path.home())
+        path, _chosen = self.dialogs.save_file(title, str(folder / f"{_file_name(self.controller.sop)}.{extension}"),
+                                               [filter_text])
+        if path and not path.lower().endswith(f".{extension}"):
+            path += f".{extension}"
+        return path
+
+    def export_pdf(self, path: str | None = None) -> bool:
+        path = path or self._ask_export_path("Ekspor PDF", "pdf", "Dokumen PDF (*.pdf)")
+        if not path:
+            return False
+        from sopdesk.qt.pdf import write_pdf
+
+        self.preview.refresh()
+        try:
+            write_pdf(self.preview.document, path, title=self.controller.sop.identity.nama)
+        except OSError as exc:
+            self.dialogs.error("Gagal mengekspor PDF", f"{path}: {exc.strerror or exc}")
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        return True
+
+    def print_document(self) -> None:
+        from .printing import print_with_preview
+
+        self.preview.refresh()
+        dialog = print_with_preview(self.preview.document, self)
+        dialog.exec()
 
     # ---- history, preferences, recovery ---------------------------------------------------
     def show_history(self) -> None:

@@ -1,0 +1,52 @@
+"""Printing with a print preview: the same painter as the on-screen preview and the PDF."""
+from __future__ import annotations
+
+from PySide6.QtGui import QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from sopdesk.layout.page_model import Document
+from sopdesk.qt.painter import paint_page
+from sopdesk.qt.pdf import page_layout
+
+
+def make_printer(document: Document) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    # The page model holds the margins itself: the painter origin must be the paper's corner.
+    printer.setFullPage(True)
+    if document.pages:
+        printer.setPageLayout(page_layout(document.pages[0]))
+    printer.setDocName("SOP Desk")
+    return printer
+
+
+def paint_document(printer: QPrinter, document: Document) -> None:
+    """Paint every page; when the printer's paper differs (a driver without F4), scale the page to fit it."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return
+    try:
+        for number, page in enumerate(document.pages):
+            if number:
+                printer.setPageLayout(page_layout(page))
+                printer.newPage()
+            paper = printer.paperRect(QPrinter.Unit.Millimeter)
+            fit = min(paper.width() / page.width_mm, paper.height() / page.height_mm, 1.0)
+            px_per_mm = printer.resolution() / 25.4
+            painter.save()
+            if fit < 0.999:
+                offset_x = (paper.width() - page.width_mm * fit) / 2 * px_per_mm
+                painter.translate(offset_x, 0)
+            paint_page(painter, page, px_per_mm * fit)
+            painter.restore()
+    finally:
+        painter.end()
+
+
+def print_with_preview(document: Document, parent: QWidget | None = None) -> QPrintPreviewDialog:
+    """Open Qt's print preview (which has its own Cetak button); returned so callers and tests can drive it."""
+    printer = make_printer(document)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle("Pratinjau cetak")
+    dialog.paintRequested.connect(lambda target: paint_document(target, document))
+    return dialog
