@@ -41,6 +41,7 @@ READERS: dict[str, str] = {
 }
 WRITERS: dict[str, str] = {
     ".json": "sopdesk.cli:write_json",
+    ".pdf": "sopdesk.cli:write_pdf",
 }
 
 
@@ -52,6 +53,21 @@ def write_json(sop: Sop, path: Path, options: WriteOptions) -> None:
     data = sop_to_native(sop) if options.json_format == "native" else sop_to_fixture(sop)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(dumps(data))
+
+
+def laid_out(sop: Sop):
+    """The page model of an SOP, measured with the shipped font through the Qt adapter."""
+    from .layout import layout
+    from .qt.fonts import ensure_app, qt_measure
+
+    ensure_app()
+    return layout(sop, qt_measure())
+
+
+def write_pdf(sop: Sop, path: Path, options: WriteOptions) -> None:
+    from .qt.pdf import write_pdf as write_document
+
+    write_document(laid_out(sop), path, title=sop.identity.nama)
 
 
 def _resolve(spec: str) -> Callable:

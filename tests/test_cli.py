@@ -311,3 +311,28 @@ def test_process_check_exit_1_on_errors(tmp_path):
     result = run_process("check", write_native(tmp_path / "rusak.json", data))
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == 'galat: Langkah 5: keputusan belum punya tujuan "Tidak".'
+
+
+def _pdfinfo(path):
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    return pages, (float(size.group(1)), float(size.group(2)))
+
+
+@pytest.mark.parametrize("paper, size_pt", [("A4", (842, 595)), ("F4", (935, 609))])
+def test_convert_to_pdf_headless(tmp_path, paper, size_pt):
+    from sopdesk.cli import main as cli_main
+
+    out = tmp_path / "sop.pdf"
+    fixture = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
+    assert cli_main(["convert", str(fixture), str(out), "--paper", paper]) == 0
+    pages, size = _pdfinfo(out)
+    assert pages >= 2
+    assert (round(size[0]), round(size[1])) == size_pt
