@@ -295,3 +295,22 @@ def _check_reachable(sop: Sop, found: list[Problem]) -> None:
 
 def _symbol_name(symbol: Symbol) -> str:
     return labels.SYMBOL_NAMES[symbol.value]
+
+
+def from_layout(sop: Sop, layout_problems: Iterable) -> list[Problem]:
+    """Problems the layout engine met (a row taller than a page, identity boxes cut), as warnings.
+
+    Narrow actor columns are left out: validate() already reports them without a layout.
+    """
+    problems = []
+    for item in layout_problems:
+        code = getattr(item, "code", "")
+        if code == "actor-column-narrow":
+            continue
+        index = getattr(item, "step_index", None)
+        if index is not None and 0 <= index < len(sop.steps):
+            target = Target("step", "kegiatan", sop.steps[index].id)
+        else:
+            target = Target("list", LIST_BOXES[0]) if code == "identity-too-tall" else Target("page", "paper")
+        problems.append(Problem(Severity.WARNING, str(item), target, code))
+    return problems

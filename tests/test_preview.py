@@ -110,3 +110,12 @@ def test_printing_paints_every_page(window, tmp_path):
     printer.setOutputFileName(str(tmp_path / "cetak.pdf"))
     paint_document(printer, document)
     assert pdf_pages(tmp_path / "cetak.pdf") == len(document.pages)
+
+
+def test_a_row_taller_than_a_page_is_reported(window, qtbot):
+    step = window.controller.sop.steps[2]
+    window.controller.set_step_field(step.id, "keterangan", "Catatan panjang sekali. " * 600, "Keterangan")
+    qtbot.waitUntil(lambda: any(p.code == "row-too-tall" for p in window.problems_panel.problems), timeout=3000)
+    problem = next(p for p in window.problems_panel.problems if p.code == "row-too-tall")
+    assert problem.target.item_id == step.id
+    assert "Langkah 3" in problem.message or "langkah 3" in problem.message

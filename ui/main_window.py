@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabW
 from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
 from sopdesk.model import Sop, new_id
 from sopdesk.storage import Library, LibraryReadOnly, StorageError, default_library_dir, move_library
-from sopdesk.validation import Target
+from sopdesk.validation import Target, from_layout
 
 from . import dialogs as dlg
 from .actors_editor import ActorsEditor
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.controller.focus_requested.connect(self._on_controller_focus_requested)
         self.problems_panel.problem_activated.connect(self.show_target)
         self.preview.step_clicked.connect(self._on_preview_step_clicked)
+        self.problems_panel.extra = self._layout_problems
+        self.preview.refreshed.connect(self.problems_panel.refresh)
         self.steps_editor.table.selectionModel().currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps_editor.model.modelReset.connect(self._reconnect_step_selection)
         panel = self.library_panel
@@ -489,6 +491,10 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(TAB_PAGE)
             widget = getattr(self.page_editor, target.field, None) or self.page_editor.paper
             widget.setFocus()
+
+    def _layout_problems(self) -> list:
+        document = self.preview.document
+        return from_layout(self.controller.sop, document.problems) if document is not None else []
 
     def _on_preview_step_clicked(self, step_index: int) -> None:
         if 0 <= step_index < len(self.controller.sop.steps):

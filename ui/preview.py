@@ -129,6 +129,7 @@ class PreviewPane(QWidget):
     """Follows the document (debounced), with zoom and page navigation."""
 
     step_clicked = Signal(int)
+    refreshed = Signal()
 
     def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +191,7 @@ class PreviewPane(QWidget):
         if not self._user_zoomed:
             self.fit_width(by_user=False)
         self._update_page_label()
+        self.refreshed.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

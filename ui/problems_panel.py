@@ -5,6 +5,8 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from collections.abc import Callable
+
 from sopdesk.validation import Problem, Severity, validate
 
 from .controller import DocumentController
@@ -17,6 +19,8 @@ class ProblemsPanel(QWidget):
         super().__init__(parent)
         self._controller = controller
         self.problems: list[Problem] = []
+        # Problems only a layout can find (a row taller than a page) come from the preview's last layout.
+        self.extra: Callable[[], list[Problem]] = list
         self.summary = QLabel()
         self.list = QListWidget()
         self.list.setObjectName("problems_list")
@@ -39,7 +43,7 @@ class ProblemsPanel(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
-        self.problems = sorted(validate(self._controller.sop),
+        self.problems = sorted(validate(self._controller.sop) + self.extra(),
                                key=lambda p: 0 if p.severity is Severity.ERROR else 1)
         self.list.clear()
         for problem in self.problems:
