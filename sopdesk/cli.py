@@ -41,7 +41,9 @@ READERS: dict[str, str] = {
 }
 WRITERS: dict[str, str] = {
     ".json": "sopdesk.cli:write_json",
-    ".pdf": "sopdesk.cli:write_pdf",
+    ".pdf": "sopdesk.outputs:write_pdf",
+    ".docx": "sopdesk.outputs:write_docx",
+    ".xlsx": "sopdesk.outputs:write_xlsx",
 }
 
 
@@ -53,21 +55,6 @@ def write_json(sop: Sop, path: Path, options: WriteOptions) -> None:
     data = sop_to_native(sop) if options.json_format == "native" else sop_to_fixture(sop)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(dumps(data))
-
-
-def laid_out(sop: Sop):
-    """The page model of an SOP, measured with the shipped font through the Qt adapter."""
-    from .layout import layout
-    from .qt.fonts import ensure_app, qt_measure
-
-    ensure_app()
-    return layout(sop, qt_measure())
-
-
-def write_pdf(sop: Sop, path: Path, options: WriteOptions) -> None:
-    from .qt.pdf import write_pdf as write_document
-
-    write_document(laid_out(sop), path, title=sop.identity.nama)
 
 
 def _resolve(spec: str) -> Callable:
@@ -162,6 +149,8 @@ def run_convert(args: argparse.Namespace) -> int:
     sop = read_sop(source)
     if args.paper:
         sop.page.paper = args.paper
+    if args.flatten:
+        sop.page.flatten_chart = True
     write_sop(sop, destination, WriteOptions(json_format=args.json_format))
     print(f"Tersimpan: {destination}")
     return EXIT_OK
@@ -287,6 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert_options.add_argument(
         "--format", dest="json_format", choices=("fixture", "native"), default="fixture", metavar="FORMAT",
         help="bentuk keluaran .json: fixture (sop-fixture/1, bawaan) atau native (sopdesk/1, lengkap)",
+    )
+    convert_options.add_argument(
+        "--ratakan", dest="flatten", action="store_true",
+        help="Word: tiap halaman bagan alir sebagai gambar, bukan bentuk yang dapat diubah (ratakan bagan)",
     )
     convert.set_defaults(handler=run_convert)
 

@@ -297,6 +297,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
             "numbering_row": page.numbering_row,
             "offpage_labels": page.offpage_labels,
             "combine_pages": page.combine_pages,
+            "flatten_chart": page.flatten_chart,
         },
     }
 
@@ -408,6 +409,7 @@ def sop_from_native(data: Any) -> Sop:
         if page.get("offpage_labels") in ("kosong", "angka", "huruf")
         else defaults.offpage_labels,
         combine_pages=bool(page.get("combine_pages", defaults.combine_pages)),
+        flatten_chart=bool(page.get("flatten_chart", defaults.flatten_chart)),
     )
     return sop
 

@@ -184,6 +184,7 @@ class PageSettings:
     numbering_row: bool = False
     offpage_labels: str = "angka"  # "kosong", "angka" or "huruf"
     combine_pages: bool = False  # identity and flowchart on one page when they fit
+    flatten_chart: bool = False  # "ratakan bagan": Word gets each page's chart as a picture, not shapes
 
 
 @dataclass

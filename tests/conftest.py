@@ -30,3 +30,10 @@ def fixture_path(request) -> Path:
 @pytest.fixture
 def fixture_data(fixture_path) -> dict:
     return json.loads(fixture_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application(qapp):
+    """A QApplication from the start: headless code would otherwise create a bare QGuiApplication
+    first (sopdesk.qt.fonts.ensure_app), and widget tests cannot run after that."""
+    return qapp

@@ -336,3 +336,18 @@ def test_convert_to_pdf_headless(tmp_path, paper, size_pt):
     pages, size = _pdfinfo(out)
     assert pages >= 2
     assert (round(size[0]), round(size[1])) == size_pt
+
+
+@pytest.mark.parametrize("extension", ["docx", "xlsx"])
+def test_convert_to_office_formats_headless(tmp_path, extension):
+    import zipfile
+
+    from sopdesk.cli import main as cli_main
+
+    out = tmp_path / f"sop.{extension}"
+    fixture = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
+    assert cli_main(["convert", str(fixture), str(out), "--paper", "F4"]) == 0
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+    assert ("word/document.xml" if extension == "docx" else "xl/workbook.xml") in names
+    assert not [p for p in tmp_path.iterdir() if p.name != out.name]  # no temp file left behind

@@ -119,3 +119,31 @@ def test_a_row_taller_than_a_page_is_reported(window, qtbot):
     problem = next(p for p in window.problems_panel.problems if p.code == "row-too-tall")
     assert problem.target.item_id == step.id
     assert "Langkah 3" in problem.message or "langkah 3" in problem.message
+
+
+@pytest.mark.parametrize("extension, magic", [("docx", b"PK"), ("xlsx", b"PK")])
+def test_export_word_and_excel_from_the_window(window, tmp_path, extension, magic):
+    window.dialogs.answer("save_file", (str(tmp_path / f"sop.{extension}"), ""))
+    getattr(window, f"export_{extension}_action").trigger()
+    assert (tmp_path / f"sop.{extension}").read_bytes()[:2] == magic
+    assert window.dialogs.errors == []
+
+
+def test_flattened_word_export_holds_pictures_not_shapes(window, tmp_path):
+    import zipfile
+
+    window.page_editor.flatten.click()
+    assert window.controller.sop.page.flatten_chart
+    window.dialogs.answer("save_file", (str(tmp_path / "rata.docx"), ""))
+    window.export_docx_action.trigger()
+    with zipfile.ZipFile(tmp_path / "rata.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert "flowChartDecision" not in body
+    assert len(media) >= len(window.preview.document.flowchart_pages)
+
+
+def test_export_to_an_unwritable_place_says_so(window, tmp_path):
+    window.dialogs.answer("save_file", (str(tmp_path / "tidak-ada" / "sop.docx"), ""))
+    window.export_docx_action.trigger()
+    assert window.dialogs.errors and window.dialogs.errors[-1][0] == "Gagal mengekspor Word"

@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
         self.import_json_action = self._action(file_menu, "Impor JSON…", lambda: self.import_json())
         self.export_json_action = self._action(file_menu, "Ekspor JSON…", lambda: self.export_json())
         self.export_pdf_action = self._action(file_menu, "Ekspor PDF…", lambda: self.export_pdf())
+        self.export_docx_action = self._action(file_menu, "Ekspor Word…", lambda: self.export_office("docx"))
+        self.export_xlsx_action = self._action(file_menu, "Ekspor Excel…", lambda: self.export_office("xlsx"))
         file_menu.addSeparator()
         self.print_action = self._action(file_menu, "&Cetak…", lambda: self.print_document(),
                                          QKeySequence.StandardKey.Print)
@@ -342,16 +344,25 @@ class MainWindow(QMainWindow):
         return path
 
     def export_pdf(self, path: str | None = None) -> bool:
-        path = path or self._ask_export_path("Ekspor PDF", "pdf", "Dokumen PDF (*.pdf)")
+        return self.export_office("pdf", path)
+
+    def export_office(self, extension: str, path: str | None = None) -> bool:
+        """PDF, Word or Excel from the same page model the preview shows."""
+        from sopdesk import outputs
+
+        title, filter_text, writer = {
+            "pdf": ("Ekspor PDF", "Dokumen PDF (*.pdf)", outputs.write_pdf),
+            "docx": ("Ekspor Word", "Dokumen Word (*.docx)", outputs.write_docx),
+            "xlsx": ("Ekspor Excel", "Buku kerja Excel (*.xlsx)", outputs.write_xlsx),
+        }[extension]
+        path = path or self._ask_export_path(title, extension, filter_text)
         if not path:
             return False
-        from sopdesk.qt.pdf import write_pdf
-
         self.preview.refresh()
         try:
-            write_pdf(self.preview.document, path, title=self.controller.sop.identity.nama)
+            writer(self.controller.sop, Path(path), document=self.preview.document)
         except OSError as exc:
-            self.dialogs.error("Gagal mengekspor PDF", f"{path}: {exc.strerror or exc}")
+            self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}", f"{path}: {exc.strerror or exc}")
             return False
         self.state.set_last_folder(str(Path(path).parent))
         return True

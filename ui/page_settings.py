@@ -46,6 +46,10 @@ class PageSettingsEditor(QWidget):
             lambda i: controller.set_page("offpage_labels", self.offpage.itemData(i), "label penghubung"))
         self.combine = QCheckBox("Identitas dan bagan alir dalam satu halaman bila muat")
         self.combine.clicked.connect(lambda on: controller.set_page("combine_pages", on, "gabung halaman"))
+        self.flatten = QCheckBox("Ratakan bagan: di Word, bagan alir tiap halaman menjadi gambar")
+        self.flatten.setToolTip("Untuk penerima yang aplikasinya merusak bentuk bagan; bagan tidak dapat diubah lagi "
+                                "di Word.")
+        self.flatten.clicked.connect(lambda on: controller.set_page("flatten_chart", on, "ratakan bagan"))
         form = QFormLayout(self)
         form.addRow("Ukuran kertas:", self.paper)
         form.addRow("", self.landscape)
@@ -53,6 +57,7 @@ class PageSettingsEditor(QWidget):
         form.addRow("", self.numbering_row)
         form.addRow("Label penghubung antarhalaman:", self.offpage)
         form.addRow("", self.combine)
+        form.addRow("", self.flatten)
         controller.document_changed.connect(self._on_controller_document_changed)
 
     def refresh(self) -> None:
@@ -66,6 +71,7 @@ class PageSettingsEditor(QWidget):
         self.numbering_row.setChecked(page.numbering_row)
         self.offpage.setCurrentIndex(max(0, self.offpage.findData(page.offpage_labels)))
         self.combine.setChecked(page.combine_pages)
+        self.flatten.setChecked(page.flatten_chart)
 
     def _on_controller_document_changed(self, scope: str) -> None:
         if scope in ("page", "all"):

@@ -96,6 +96,9 @@ class PreferencesDialog(QDialog):
         self.combine = QCheckBox("Identitas dan bagan alir dalam satu halaman bila muat")
         self.combine.setChecked(page.combine_pages)
         page_form.addRow("", self.combine)
+        self.flatten = QCheckBox("Ratakan bagan di Word (bagan alir sebagai gambar)")
+        self.flatten.setChecked(page.flatten_chart)
+        page_form.addRow("", self.flatten)
 
         library_box = QGroupBox("Pustaka")
         library_form = QFormLayout(library_box)
@@ -135,6 +138,7 @@ class PreferencesDialog(QDialog):
             numbering_row=self.numbering_row.isChecked(),
             offpage_labels=self.offpage.currentData(),
             combine_pages=self.combine.isChecked(),
+            flatten_chart=self.flatten.isChecked(),
             **{attr: spin.value() for attr, spin in self.margins.items()},
         )
 

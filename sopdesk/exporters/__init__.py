@@ -1,0 +1,1 @@
+"""Writers that turn the page model into Word and Excel files."""
