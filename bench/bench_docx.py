@@ -5,7 +5,6 @@ The layout is timed apart from the writer, since the writer only translates the 
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import random
 import statistics
@@ -20,42 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate_sop  # noqa: E402
+from sopdesk.qt.raster import render_flowchart_layer  # noqa: E402
 from sopdesk.exporters.docx import docx_bytes, write_docx  # noqa: E402
 from sopdesk.layout import layout  # noqa: E402
-from sopdesk.layout.page_model import Page, Rect  # noqa: E402
 from sopdesk.qt.fonts import qt_measure  # noqa: E402
 
 SIZES = (20, 100, 300)
 ACTORS = 8
 RUNS = 5
 GOAL_S = 1.0
-
-
-def layer_png(page: Page, dpi: float = 300.0) -> tuple[bytes, Rect]:
-    """The shapes, arrows and labels of a page as a transparent PNG cropped to them, painted by the app's painter."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QImage, QPainter
-
-    from sopdesk.qt.painter import paint_page
-
-    xs = [v for s in [*page.shapes, *page.labels, *page.offpage] for v in (s.x, s.x + s.w)]
-    xs += [p[0] for c in page.connectors for p in c.points]
-    ys = [v for s in [*page.shapes, *page.labels, *page.offpage] for v in (s.y, s.y + s.h)]
-    ys += [p[1] for c in page.connectors for p in c.points]
-    box = Rect(min(xs) - 1, min(ys) - 1, max(xs) - min(xs) + 2, max(ys) - min(ys) + 2)
-    px_per_mm = dpi / 25.4
-    image = QImage(round(box.w * px_per_mm), round(box.h * px_per_mm), QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.translate(-box.x * px_per_mm, -box.y * px_per_mm)
-    paint_page(painter, dataclasses.replace(page, tables=[], images=[]), px_per_mm, background=False)
-    painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data()), box
 
 
 def best(fn, runs: int = RUNS) -> tuple[float, float]:
@@ -81,7 +53,7 @@ def main() -> None:
         write_best, write_median = best(lambda: docx_bytes(document, sop))
         target = folder / f"sop_{steps}.docx"
         disk_best, _ = best(lambda: write_docx(document, sop, target), 3)
-        flat_best, _ = best(lambda: docx_bytes(document, sop, flatten=True, render_layer=layer_png), 1) \
+        flat_best, _ = best(lambda: docx_bytes(document, sop, flatten=True, render_layer=render_flowchart_layer), 1) \
             if steps <= 100 else (float("nan"), 0.0)
         print(f"{steps:>5} {len(document.pages):>5} {drawings:>6} {layout_best * 1000:>7.0f}ms"
               f" {write_best * 1000:>6.0f}/{write_median * 1000:>4.0f}ms {disk_best * 1000:>7.0f}ms"

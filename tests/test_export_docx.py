@@ -1,7 +1,6 @@
 """Word export: reopened with python-docx and lxml, and rendered through LibreOffice where it is installed."""
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import shutil
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from sopdesk.qt.raster import flowchart_layer_box, rasterize_image, render_flowchart_layer
 from sopdesk import atomic, labels
 from sopdesk.exporters.docx import ANCHOR_LINE_TWIPS, docx_bytes, write_docx
 from sopdesk.exporters.docx_drawing import EMU_PER_MM, NS, PRESETS
@@ -381,24 +381,6 @@ SVG_LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 120" widt
             b'<circle cx="50" cy="60" r="45" fill="#c00"/></svg>')
 
 
-def qt_rasterize(item: ImageItem, dpi: float = 150.0) -> bytes:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
-
-    image = QImage(round(item.w * dpi / 25.4), round(item.h * dpi / 25.4), QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    QSvgRenderer(QByteArray(item.data)).render(painter, QRectF(0, 0, image.width(), image.height()))
-    painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
-
-
 def _media(path: Path, r_id: str) -> bytes:
     with zipfile.ZipFile(path) as archive:
         rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
@@ -408,7 +390,7 @@ def _media(path: Path, r_id: str) -> bytes:
 
 def test_png_logo_is_embedded_as_is_at_its_place(tmp_path, measure):
     sop = read_sop_json(ARSIP)
-    png = qt_rasterize(ImageItem(0, 0, 20, 24, SVG_LOGO, "svg"))
+    png = rasterize_image(ImageItem(0, 0, 20, 24, SVG_LOGO, "svg"))
     sop.identity.logo = Logo(png, "png")
     path = tmp_path / "sop.docx"
     document = export(path, sop, measure)
@@ -425,7 +407,7 @@ def test_svg_logo_is_kept_with_a_png_for_readers_without_svg(tmp_path, measure):
     made: list[bytes] = []
 
     def rasterize(item: ImageItem) -> bytes:
-        made.append(qt_rasterize(item))
+        made.append(rasterize_image(item))
         return made[-1]
 
     export(path, sop, measure, rasterize=rasterize)
@@ -440,52 +422,15 @@ def test_svg_logo_is_kept_with_a_png_for_readers_without_svg(tmp_path, measure):
 # ---- "ratakan bagan" -------------------------------------------------------------------------
 
 
-def layer_box(page: Page, margin: float = 1.0) -> Rect:
-    """The part of the page holding drawings (line widths and arrowheads included)."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for item in [*page.shapes, *page.labels, *page.offpage]:
-        xs += [item.x, item.x + item.w]
-        ys += [item.y, item.y + item.h]
-    for connector in page.connectors:
-        xs += [p[0] for p in connector.points]
-        ys += [p[1] for p in connector.points]
-    left, top = max(min(xs) - margin, 0.0), max(min(ys) - margin, 0.0)
-    return Rect(left, top, min(max(xs) + margin, page.width_mm) - left, min(max(ys) + margin, page.height_mm) - top)
-
-
-def qt_layer_png(page: Page, box: Rect, dpi: float = 100.0) -> bytes:
-    """The flowchart layer inside `box`, painted by the app's own painter, transparent around the drawings."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QImage, QPainter
-
-    from sopdesk.qt.painter import paint_page
-
-    px_per_mm = dpi / 25.4
-    image = QImage(max(1, round(box.w * px_per_mm)), max(1, round(box.h * px_per_mm)),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.translate(-box.x * px_per_mm, -box.y * px_per_mm)
-    paint_page(painter, dataclasses.replace(page, tables=[], images=[]), px_per_mm, background=False)
-    painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
-
-
 def test_flatten_draws_each_flowchart_as_one_picture_over_its_page(tmp_path, measure):
     sop = read_sop_json(ARSIP)
     path = tmp_path / "sop.docx"
     rendered: list[bytes] = []
 
     def render(page: Page) -> tuple[bytes, Rect]:
-        box = layer_box(page)
-        rendered.append(qt_layer_png(page, box))
-        return rendered[-1], box
+        picture, box = render_flowchart_layer(page, dpi=100)
+        rendered.append(picture)
+        return picture, box
 
     document = export(path, sop, measure, flatten=True, render_layer=render)
     flow_pages = [p for p in document.pages if p.shapes]
@@ -500,7 +445,7 @@ def test_flatten_draws_each_flowchart_as_one_picture_over_its_page(tmp_path, mea
         anchors = anchors_of(blocks)
         if page.shapes:
             assert [anchor_kind(a) for a in anchors] == ["picture"]
-            box = layer_box(page)
+            box = flowchart_layer_box(page)
             assert close(anchor_box(anchors[0]), (box.x, box.y, box.w, box.h), 0.01)
             # The picture covers every symbol, so nothing of the flowchart is lost in flattening.
             assert all(box.contains(s.x, s.y) and box.contains(s.x + s.w, s.y + s.h) for s in page.shapes)

@@ -22,6 +22,16 @@ JSON_FILTER_FIXTURE = "JSON pertukaran sop-fixture/1 (*.json)"
 IMAGE_FILTER = "Gambar logo (*.png *.jpg *.jpeg *.svg)"
 
 
+def ok_cancel_buttons(dialog: QDialog, ok: str, cancel: str) -> QDialogButtonBox:
+    """The two buttons of a small dialog, with Indonesian texts, wired to accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class Dialogs:
     """Real dialogs; each method returns plain values so a test double can answer instead."""
 
@@ -78,11 +88,7 @@ class Dialogs:
         layout.addWidget(QLabel("Satu butir per baris; penomoran seperti \"1.\" di awal baris dibuang."))
         edit = QPlainTextEdit()
         layout.addWidget(edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tambahkan")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel_buttons(dialog, "Tambahkan", "Batal")
         layout.addWidget(buttons)
         return edit.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -104,11 +110,7 @@ class Dialogs:
         drop.setChecked(not others)
         for widget in (move, combo, drop):
             layout.addWidget(widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hapus pelaksana")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel_buttons(dialog, "Hapus pelaksana", "Batal")
         layout.addWidget(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False, ""
@@ -132,11 +134,7 @@ class Dialogs:
             listing.addItem(item)
         listing.setCurrentRow(0)
         layout.addWidget(listing)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pulihkan versi ini")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Tutup")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel_buttons(dialog, "Pulihkan versi ini", "Tutup")
         listing.itemDoubleClicked.connect(lambda _item: dialog.accept())
         layout.addWidget(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from sopdesk.labels import IDENTITY_LABELS, format_date
 from sopdesk.model import IdLabel, Logo
 
 from .controller import DocumentController
-from .dialogs import IMAGE_FILTER, Dialogs
+from .dialogs import IMAGE_FILTER, Dialogs, ok_cancel_buttons
 from .list_editors import ListEditor
 from .ui_state import logo_extension
 
@@ -74,11 +73,7 @@ class DateField(QWidget):
         start = self._value or dt.date.today()
         calendar.setSelectedDate(QDate(start.year, start.month, start.day))
         calendar.activated.connect(lambda _date: dialog.accept())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pilih")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel_buttons(dialog, "Pilih", "Batal")
         layout = QVBoxLayout(dialog)
         layout.addWidget(calendar)
         layout.addWidget(buttons)

@@ -5,7 +5,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from sopdesk.model import PAPER_SIZES_MM, PageSettings, split_pasted_lines
 
-from .dialogs import IMAGE_FILTER, Dialogs
+from .dialogs import IMAGE_FILTER, Dialogs, ok_cancel_buttons
 from .ui_state import Profile
 
 OFFPAGE_CHOICES = (("kosong", "Tanpa label"), ("angka", "Angka (1, 2, 3)"), ("huruf", "Huruf (A, B, C)"))
@@ -109,11 +108,7 @@ class PreferencesDialog(QDialog):
         library_form.addRow("Folder:", self.library_label)
         library_form.addRow("", move)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Simpan")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, "Simpan", "Batal")
         layout = QVBoxLayout(self)
         layout.addWidget(profile_box)
         layout.addWidget(page_box)
