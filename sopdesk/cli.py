@@ -38,6 +38,8 @@ class WriteOptions:
 # (sopdesk.atomic.temp_path_for) without the final extension; the CLI then replaces the output.
 READERS: dict[str, str] = {
     ".json": "sopdesk.interchange:read_sop_json",
+    ".xlsx": "sopdesk.importers.xlsx:read_sop_xlsx",
+    ".xlsm": "sopdesk.importers.xlsx:read_sop_xlsx",
 }
 WRITERS: dict[str, str] = {
     ".json": "sopdesk.cli:write_json",

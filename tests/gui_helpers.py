@@ -58,6 +58,15 @@ class ScriptedDialogs(dlg.Dialogs):
     def remove_actor_choice(self, actor_name, step_count, others):
         return self._next("remove_actor_choice", (False, ""))
 
+    def review_import(self, results, preview_factory=None):
+        self.reviewed = results
+        if preview_factory is not None:
+            self.previews = [preview_factory(sop) for sop, _ in results]
+        return self._next("review_import", [sop for sop, _ in results])
+
+    def ask_import_conflict(self, name):
+        return self._next("ask_import_conflict", "skip")
+
     def choose_revision(self, revisions):
         return self._next("choose_revision", "")
 

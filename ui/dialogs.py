@@ -140,3 +140,30 @@ class Dialogs:
         if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:
             return ""
         return listing.currentItem().data(256)
+
+    def review_import(self, results: list, preview_factory=None) -> list:
+        """The import report; the SOPs the user chose to import, or [] when cancelled."""
+        from .import_report import ImportReportDialog
+
+        dialog = ImportReportDialog(results, self.parent)
+        if preview_factory is not None:
+            dialog.current_changed.connect(lambda index: dialog.set_preview(preview_factory(results[index][0])))
+            dialog.set_preview(preview_factory(results[0][0]))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        return dialog.chosen()
+
+    def ask_import_conflict(self, name: str) -> str:
+        """An imported SOP is already in the library: "copy" (import as a new SOP), "replace" or "skip"."""
+        box = QMessageBox(QMessageBox.Icon.Question, "SOP sudah ada",
+                          f"SOP \"{name}\" sudah ada di pustaka. Apa yang dilakukan dengan hasil impor ini?",
+                          parent=self.parent)
+        copy = box.addButton("Impor sebagai SOP baru", QMessageBox.ButtonRole.AcceptRole)
+        replace = box.addButton("Ganti SOP di pustaka", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Lewati", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is copy:
+            return "copy"
+        if box.clickedButton() is replace:
+            return "replace"
+        return "skip"

@@ -5,7 +5,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
 from sopdesk.model import Sop, new_id
@@ -132,6 +141,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(file_menu, "&Simpan", lambda: self.save(), QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
         self.import_json_action = self._action(file_menu, "Impor JSON…", lambda: self.import_json())
+        self.import_xlsx_action = self._action(file_menu, "Impor Excel…", lambda: self.import_xlsx())
         self.export_json_action = self._action(file_menu, "Ekspor JSON…", lambda: self.export_json())
         self.export_pdf_action = self._action(file_menu, "Ekspor PDF…", lambda: self.export_pdf())
         self.export_docx_action = self._action(file_menu, "Ekspor Word…", lambda: self.export_office("docx"))
@@ -313,6 +323,66 @@ class MainWindow(QMainWindow):
             sop.id = new_id()
         self.open_document(sop, in_library=False, modified=True)
         return True
+
+    def import_xlsx(self, path: str | None = None) -> bool:
+        """Hand-made or exported sheets: a report first; nothing reaches the library before the user agrees."""
+        from sopdesk.importers.xlsx import XlsxImportError, import_xlsx
+
+        if path is None:
+            path = self.dialogs.open_file("Impor Excel", self.state.last_folder(),
+                                          "Buku kerja Excel (*.xlsx *.xlsm);;Semua berkas (*)")
+        if not path or not self.confirm_discard():
+            return False
+        try:
+            result = import_xlsx(Path(path))
+        except XlsxImportError as exc:
+            self.dialogs.error("Berkas Excel tidak dapat diimpor", str(exc))
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        chosen = self.dialogs.review_import(result.sops, self._import_preview)
+        if not chosen:
+            return False
+        known = {e.id: e.nama for e in self.library.entries()} | {e.id: e.nama for e in self.library.list_trash()}
+        kept = []
+        for sop in chosen:
+            if sop.id in known:
+                answer = self.dialogs.ask_import_conflict(known[sop.id] or sop.identity.nama)
+                if answer == "skip":
+                    continue
+                if answer == "copy":
+                    sop.id = new_id()
+            kept.append(sop)
+        if not kept:
+            return False
+        if len(kept) == 1:
+            # One SOP opens in the editor, unsaved, exactly like a new draft.
+            self.open_document(kept[0], in_library=False, modified=True)
+            return True
+        # Several SOPs were reviewed and confirmed together: they go straight into the library.
+        saved = 0
+        for sop in kept:
+            try:
+                self.library.save(sop)
+                saved += 1
+            except (StorageError, LibraryReadOnly) as exc:
+                self.dialogs.error("Gagal menyimpan hasil impor", str(exc))
+                break
+        self._flush_timer.start()
+        self.refresh_library()
+        if saved:
+            self.open_document(self.library.load(kept[0].id), in_library=True)
+            self.dialogs.info("Impor selesai", f"{saved} SOP diimpor ke pustaka.")
+        return saved > 0
+
+    def _import_preview(self, sop: Sop) -> QWidget:
+        from .preview import PageCanvas
+
+        canvas = PageCanvas()
+        canvas.set_zoom(0.35)
+        canvas.set_document(self.preview.lay_out(sop))
+        scroll = QScrollArea()
+        scroll.setWidget(canvas)
+        return scroll
 
     def export_json(self, path: str | None = None, fixture: bool = False) -> bool:
         if path is None:

@@ -181,11 +181,14 @@ class PreviewPane(QWidget):
     def document(self) -> Document | None:
         return self.canvas.document
 
+    def lay_out(self, sop) -> Document:
+        return layout(sop, self._measure)
+
     def refresh(self) -> None:
         """Lay the pages out again from the document as it is now."""
         self._timer.stop()
         began = time.perf_counter()
-        document = layout(self._controller.sop, self._measure)
+        document = self.lay_out(self._controller.sop)
         self.last_layout_ms = (time.perf_counter() - began) * 1000
         self.canvas.set_document(document)
         if not self._user_zoomed:

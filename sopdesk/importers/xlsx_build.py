@@ -1,0 +1,269 @@
+"""SOPs from the sheets: identity blocks paired with flowchart tables, and the exported copy checked against cells."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..labels import BOX_TITLES
+from ..model import END, LIST_BOXES, Actor, Duration, Logo, Sop, Step, Symbol, auto_symbol_for
+from . import ImportReport
+from .xlsx_cells import FlowTable, Grid
+from .xlsx_flow import StepFlow, table_flows
+from .xlsx_identity import EMPTY_VALUES, IdentityBlock, logo_area, read_identity
+from .xlsx_shapes import SYMBOL_KINDS, Shape
+
+LOGO_EXTENSIONS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".svg": "svg"}
+STEP_FIELDS = ("kegiatan", "kelengkapan", "waktu", "output", "keterangan")
+STEP_FIELD_NAMES = {"kegiatan": "Kegiatan", "kelengkapan": "Kelengkapan", "waktu": "Waktu", "output": "Output",
+                    "keterangan": "Keterangan"}
+
+
+@dataclass
+class SheetRead:
+    """One sheet read: its grid, flowchart tables, identity blocks, shapes and embedded pictures."""
+
+    index: int
+    grid: Grid
+    tables: list[FlowTable]
+    blocks: list[IdentityBlock]
+    shapes: list[Shape]
+    images: dict[str, tuple[bytes, str]]  # shape image key -> (bytes, part name)
+    report: ImportReport
+
+
+@dataclass
+class Built:
+    """One SOP read from cells, with where its parts came from (for comparing with the exported copy)."""
+
+    sop: Sop
+    report: ImportReport
+    table: FlowTable | None = None
+    grid: Grid | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    order: tuple[int, int]
+    sheet: SheetRead
+    block: IdentityBlock | None = None
+    table: FlowTable | None = None
+    flows: list[StepFlow] | None = None
+    report: ImportReport | None = None
+
+
+def build_sops(sheets: list[SheetRead], file_name: str) -> list[Built]:
+    """One SOP per flowchart table, each with the identity block before it (or the only one there is)."""
+    identities: list[_Item] = []
+    tables: list[_Item] = []
+    for sheet in sheets:
+        reports = [ImportReport() for _ in sheet.tables]
+        flows = table_flows(sheet.grid, sheet.tables, sheet.shapes, reports)
+        for table, flow, report in zip(sheet.tables, flows, reports):
+            tables.append(_Item((sheet.index, table.first_row), sheet, table=table, flows=flow, report=report))
+        for block in sheet.blocks:
+            identities.append(_Item((sheet.index, block.first_row), sheet, block=block))
+    pairs: list[tuple[_Item | None, _Item | None]] = []
+    if len(identities) == len(tables):
+        pairs = list(zip(identities, tables))
+    else:
+        pending: list[_Item] = []
+        for item in sorted(identities + tables, key=lambda i: (i.order, i.table is not None)):
+            if item.table is None:
+                pending.append(item)
+            else:
+                pairs.append((pending.pop() if pending else None, item))
+        # An identity without a flowchart is an SOP only when it looks like a whole identity table.
+        pairs += [(item, None) for item in pending
+                  if {"nomor", "nama"} & item.block.labels.keys() and len(item.block.labels) >= 3]
+        pairs.sort(key=lambda p: (p[0] or p[1]).order)
+    built = []
+    reported_sheets: set[int] = set()
+    for ident, table in pairs:
+        result = _build(ident, table, file_name)
+        for item in (ident, table):
+            if item is not None and item.sheet.index not in reported_sheets:
+                reported_sheets.add(item.sheet.index)
+                result.report.extend(item.sheet.report)
+        built.append(result)
+    return built
+
+
+def _build(ident: _Item | None, table_item: _Item | None, file_name: str) -> Built:
+    report = ImportReport()
+    sop = Sop(source=f"Impor Excel: {file_name}")
+    built = Built(sop, report)
+    if ident is not None:
+        grid = ident.sheet.grid
+        sop.identity = read_identity(grid, ident.block, report, built.sources)
+        _read_logo(ident.sheet, ident.block, sop, report)
+        report.unread.extend(grid.miss_lines(range(ident.block.first_row, ident.block.last_row + 40)))
+    else:
+        report.unread.append("Identitas SOP tidak ditemukan (label Nomor SOP, Nama SOP, Disahkan oleh ...); "
+                             "isian identitas kosong.")
+    if table_item is None:
+        report.unread.append("Tabel flowchart (kolom No, Kegiatan, Pelaksana) tidak ditemukan; SOP tanpa langkah.")
+        return built
+    table, grid = table_item.table, table_item.sheet.grid
+    built.table, built.grid = table, grid
+    header = table.header
+    for k, column in enumerate(header.actors):
+        name = column.name or f"Pelaksana {k + 1}"
+        if not column.name:
+            report.unread.append(f"{grid.addr(column.row, column.first_col)}: nama pelaksana kosong; diberi nama "
+                                 f"\"{name}\".")
+        sop.actors.append(Actor(name=name))
+    no_col = header.columns["no"]
+    first, last = header.row, table.last_row
+    pages = f"; judul tabel diulang {len(table.page_breaks)} kali" if table.page_breaks else ""
+    report.read.append(f"Tabel flowchart {grid.addr_range(first, no_col, last, no_col)}: {len(table.steps)} "
+                       f"langkah, {len(sop.actors)} pelaksana{pages}.")
+    names_at = grid.addr_range(header.actors[0].row, header.actors[0].first_col, header.actors[-1].row,
+                               header.actors[-1].last_col)
+    report.read.append(f"Pelaksana: {', '.join(a.name for a in sop.actors)} ({names_at})")
+    flows = _flows_of(table_item)
+    count = len(table.steps)
+    for i, (row, flow) in enumerate(zip(table.steps, flows)):
+        texts = row.texts
+        step = Step(kegiatan=texts.get("kegiatan", ""), kelengkapan=texts.get("kelengkapan", ""),
+                    waktu=Duration.from_text(texts.get("waktu", "")), output=texts.get("output", ""),
+                    keterangan=texts.get("keterangan", ""))
+        step.actors = [sop.actors[a].id for a in flow.actors if a < len(sop.actors)]
+        symbol = flow.symbol or Symbol.AUTO
+        step.symbol = Symbol.AUTO if symbol is auto_symbol_for(i, count) else symbol
+        sop.steps.append(step)
+        if row.number != i + 1:
+            report.guessed.append(f"{grid.addr(row.first_row, no_col)}: nomor langkah tertulis {row.number}; "
+                                  f"dibaca sebagai langkah {i + 1} menurut urutan baris.")
+        if row.continued:
+            report.guessed.append(f"Langkah {i + 1}: teks di baris bawahnya (sampai baris {row.last_row}) ikut "
+                                  "digabung ke langkah ini.")
+    for step, flow in zip(sop.steps, flows):
+        if flow.symbol is Symbol.DECISION:
+            step.yes_target = _target(sop, flow.yes)
+            step.no_target = _target(sop, flow.no)
+            step.yes_label, step.no_label = flow.yes_label, flow.no_label
+    if not any(s.kind in SYMBOL_KINDS for s in table_item.sheet.shapes):
+        report.read.append("Lembar tanpa gambar: pelaksana tiap langkah dibaca dari tanda (✓, v, x ...) di kolom "
+                           "pelaksana.")
+    report.extend(table_item.report)
+    report.unread.extend(grid.miss_lines(range(first, last + 1)))
+    return built
+
+
+def _flows_of(item: _Item) -> list[StepFlow]:
+    return item.flows if item.flows is not None else [StepFlow() for _ in item.table.steps]
+
+
+def _target(sop: Sop, target: int | str | None) -> str | None:
+    if target == END:
+        return END
+    if isinstance(target, int) and 0 <= target < len(sop.steps):
+        return sop.steps[target].id
+    return None
+
+
+def _read_logo(sheet: SheetRead, block: IdentityBlock, sop: Sop, report: ImportReport) -> None:
+    """The first picture in the logo block becomes the logo, when its format is one SOP Desk prints."""
+    area = logo_area(sheet.grid, block)
+    if area is None:
+        return
+    first, last, label_col = area
+    for shape in sheet.shapes:
+        if shape.kind != "picture" or shape.image_rel not in sheet.images:
+            continue
+        row, col = sheet.grid.locate(*shape.centre)
+        if not (first <= row <= last and col < label_col):
+            continue
+        data, part = sheet.images[shape.image_rel]
+        suffix = posixpath.splitext(part)[1].lower()
+        if suffix in LOGO_EXTENSIONS:
+            sop.identity.logo = Logo(data=data, extension=LOGO_EXTENSIONS[suffix])
+            report.read.append(f"Logo: gambar {suffix[1:].upper()} ({sheet.grid.addr(row, col)})")
+        else:
+            report.unread.append(f"{sheet.grid.addr(row, col)}: logo berformat {suffix[1:].upper() or '?'} tidak "
+                                 "didukung (hanya PNG, JPEG, SVG); pasang ulang logonya di SOP Desk.")
+        return
+
+
+# ---- SOP Desk's own export: the hidden copy, checked against the cells ---------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = " ".join(a.split()), " ".join(b.split())
+    a = "" if a in EMPTY_VALUES else a
+    b = "" if b in EMPTY_VALUES else b
+    return a.casefold() == b.casefold()
+
+
+def reconcile(native: Sop, built: list[Built], file_name: str) -> list[Built]:
+    """The exported copy, with any text the user changed in the cells taken from the cells."""
+    report = ImportReport(read=[f"Data SOP Desk ditemukan di {file_name}: SOP dipulihkan seperti saat diekspor "
+                                "(langkah, pelaksana, keputusan, pengaturan halaman)."])
+    merged = native.clone()
+    result = Built(merged, report)
+    if not built:
+        report.guessed.append("Lembar yang terlihat tidak berisi SOP; hanya data SOP Desk yang tersimpan yang dipakai.")
+        return [result]
+    cells, others = built[0], built[1:]
+    if cells.table is None or len(cells.sop.steps) != len(native.steps) or len(cells.sop.actors) != len(
+            native.actors):
+        cells.report.guessed.insert(0, f"Jumlah langkah atau pelaksana di lembar ({len(cells.sop.steps)} langkah, "
+                                       f"{len(cells.sop.actors)} pelaksana) berbeda dari data SOP Desk yang tersimpan "
+                                       f"({len(native.steps)} langkah, {len(native.actors)} pelaksana): lembar diubah "
+                                       "setelah diekspor, jadi dibaca seperti lembar buatan tangan.")
+        return built
+    changed: list[str] = []
+    _merge_identity(merged, cells, changed)
+    table, grid = cells.table, cells.grid
+    for k, (actor, read) in enumerate(zip(merged.actors, cells.sop.actors)):
+        if not _same(actor.name, read.name):
+            column = table.header.actors[k]
+            changed.append(f"Nama pelaksana {k + 1} ({grid.addr(column.row, column.first_col)})")
+            actor.name = read.name
+    for i, (step, read) in enumerate(zip(merged.steps, cells.sop.steps)):
+        for name in STEP_FIELDS:
+            ours = step.waktu.display() if name == "waktu" else getattr(step, name)
+            theirs = read.waktu.display() if name == "waktu" else getattr(read, name)
+            if _same(ours, theirs):
+                continue
+            where = grid.addr(table.steps[i].first_row, table.header.columns.get(name, table.header.columns["no"]))
+            changed.append(f"{STEP_FIELD_NAMES[name]} langkah {i + 1} ({where})")
+            setattr(step, name, read.waktu if name == "waktu" else theirs)
+    for line in changed:
+        report.guessed.append(f"{line} diubah di Excel setelah diekspor; isi sel yang dipakai.")
+    if not changed:
+        report.read.append("Isi sel sama dengan data SOP Desk yang tersimpan.")
+    report.unread.extend(cells.report.unread)
+    return [result] + others
+
+
+def _merge_identity(merged: Sop, cells: Built, changed: list[str]) -> None:
+    ident, read = merged.identity, cells.sop.identity
+    sources = cells.sources
+    for name, title in (("nomor", "Nomor SOP"), ("nama", "Nama SOP")):
+        if name in sources and not _same(getattr(ident, name), getattr(read, name)):
+            setattr(ident, name, getattr(read, name))
+            changed.append(f"{title} ({sources[name]})")
+    if "instansi" in sources and sources["instansi"]:
+        lines_ours = [ident.instansi] + ident.unit_lines
+        lines_read = [read.instansi] + read.unit_lines
+        if len(lines_ours) != len(lines_read) or not all(_same(a, b) for a, b in zip(lines_ours, lines_read)):
+            ident.instansi, ident.unit_lines = read.instansi, list(read.unit_lines)
+            changed.append(f"Instansi dan unit organisasi ({sources['instansi']})")
+    for name, title in (("tanggal_pembuatan", "Tanggal Pembuatan"), ("tanggal_revisi", "Tanggal Revisi"),
+                        ("tanggal_efektif", "Tanggal Efektif"), ("tanggal_pengesahan", "Tanggal Pengesahan")):
+        if name in sources and getattr(read, name) != getattr(ident, name):
+            setattr(ident, name, getattr(read, name))
+            changed.append(f"{title} ({sources[name]})")
+    if "signer" in sources:
+        for name, title in (("jabatan", "Jabatan pengesah"), ("nama", "Nama pengesah"),
+                            ("id_number", "NIP/NRP pengesah")):
+            if not _same(getattr(ident.signer, name), getattr(read.signer, name)):
+                setattr(ident.signer, name, getattr(read.signer, name))
+                changed.append(f"{title} ({sources['signer']})")
+    for box in LIST_BOXES:
+        ours, theirs = getattr(ident, box), getattr(read, box)
+        if box in sources and (len(ours) != len(theirs) or not all(_same(a, b) for a, b in zip(ours, theirs))):
+            setattr(ident, box, list(theirs))
+            changed.append(f"Isi kotak {BOX_TITLES[box]} ({sources[box]})")

@@ -1,0 +1,369 @@
+"""The identity page of a hand-made SOP sheet: labels in any wording, the values beside or under them."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from openpyxl.utils.datetime import from_excel
+
+from ..labels import BOX_TITLES, IDENTITY_LABELS, MONTHS
+from ..model import LIST_BOXES, Identity, IdLabel, Signer
+from . import ImportReport
+from .xlsx_cells import FlowTable, Grid, norm, value_text
+
+_IDENTITY_LABELS = (
+    ("nomor", r"(nomor|no|nomer)( sop| prosedur)+( ap)?"),
+    ("tanggal_pembuatan", r"(tanggal|tgl) (pembuatan|dibuat|penyusunan)"),
+    ("tanggal_revisi", r"(tanggal|tgl) revisi( .*)?"),
+    ("tanggal_efektif", r"(tanggal|tgl) (efektif|berlaku)"),
+    ("tanggal_pengesahan", r"(tanggal|tgl) (pengesahan|disahkan|penetapan)"),
+    ("disahkan", r"(disahkan|ditetapkan)( oleh)?|pengesahan"),
+    ("nama", r"(nama|judul)( sop| prosedur)+( ap)?( makro| mikro)?|sop( ap)?( makro| mikro)?"),
+    ("dasar_hukum", r"dasar hukum"),
+    ("kualifikasi_pelaksana", r"kualifikasi( pelaksana| pelaksanaan)?"),
+    ("keterkaitan", r"keterkaitan( dengan sop( lain)?| sop)?|sop terkait"),
+    ("peralatan_perlengkapan", r"peralatan( dan)?( perlengkapan)?|perlengkapan( dan)?( peralatan)?"),
+    ("peringatan", r"peringatan"),
+    ("pencatatan_pendataan", r"pencatatan( dan)?( pendataan)?|pendataan"),
+)
+_LABEL_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _IDENTITY_LABELS)
+SINGLE_FIELDS = ("nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan",
+                 "disahkan", "nama")
+_HEAD_SPLIT = re.compile(r"[:\n]")
+
+
+def identity_label(text: str) -> tuple[str, str] | None:
+    """(field, text after the label in the same cell) when a cell holds an identity label."""
+    if not text or len(text) > 4000:
+        return None
+    head, _, rest = text.partition(_HEAD_SPLIT.search(text).group(0)) if _HEAD_SPLIT.search(text) else (text, "", "")
+    key = norm(head)
+    if not key or len(key) > 60:
+        return None
+    for kind, pattern in _LABEL_RES:
+        if pattern.fullmatch(key):
+            return kind, rest.strip()
+    return None
+
+
+@dataclass
+class IdentityBlock:
+    sheet: str
+    first_row: int
+    last_row: int
+    labels: dict[str, tuple[int, int, str]]  # field -> (row, col, text after the label in its cell)
+
+
+def label_rows(grid: Grid) -> set[int]:
+    """Rows holding a single-value identity label (Nomor SOP, Nama SOP ...): a flowchart table ends there."""
+    rows = set()
+    for (r, _), value in grid.values.items():
+        found = identity_label(value) if isinstance(value, str) else None
+        if found and found[0] in SINGLE_FIELDS:
+            rows.add(r)
+    return rows
+
+
+def find_identity_blocks(grid: Grid, tables: list[FlowTable]) -> list[IdentityBlock]:
+    """Identity labels outside the flowchart tables, grouped into one block per SOP."""
+    inside = [(t.first_row, t.last_row) for t in tables]
+    hits = []
+    for (r, c) in sorted(grid.values):
+        if any(a <= r <= b for a, b in inside) or grid.span(r, c)[:2] != (r, c):
+            continue
+        value = grid.values[(r, c)]
+        found = identity_label(value) if isinstance(value, str) else None
+        if found:
+            hits.append((r, c, found[0], found[1]))
+    blocks: list[IdentityBlock] = []
+    for r, c, kind, rest in hits:
+        current = blocks[-1] if blocks else None
+        table_between = current is not None and any(current.last_row < a <= r for a, _ in inside)
+        if current is None or kind in current.labels or table_between:
+            current = IdentityBlock(sheet=grid.sheet, first_row=r, last_row=r, labels={})
+            blocks.append(current)
+        current.labels[kind] = (r, c, rest)
+        current.last_row = max(current.last_row, grid.span(r, c)[2])
+    result = []
+    for block in blocks:
+        nama = block.labels.get("nama")
+        nomor = block.labels.get("nomor")
+        # A bare "SOP" caption counts as the title label only beside the other single-value labels.
+        if nama and norm(grid.text(nama[0], nama[1])).startswith("sop") and not (nomor and nomor[1] == nama[1]):
+            del block.labels["nama"]
+        if block.labels:
+            result.append(block)
+    return result
+
+
+_NUMBERED = re.compile(r"^\s*(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[-•*·▪–])\s*")
+
+
+def box_items(text: str) -> list[str]:
+    """One item per numbered line; unnumbered lines under a numbered one continue it."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    numbered = [bool(_NUMBERED.match(line)) and not re.fullmatch(r"[-–]", line) for line in lines]
+    items: list[str] = []
+    for line, is_numbered in zip(lines, numbered):
+        clean = _NUMBERED.sub("", line, count=1).strip() if is_numbered else line
+        if any(numbered) and not is_numbered and items:
+            items[-1] = f"{items[-1]} {line}"
+        elif clean:
+            items.append(clean)
+    return [item for item in items if item not in ("-", "–", "—")]
+
+
+# ---- values -------------------------------------------------------------------------------------------
+
+_MONTH_NAMES = {name.lower(): i + 1 for i, name in enumerate(MONTHS)}
+_MONTH_SHORT = {"jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
+                "agu": 8, "agt": 8, "ags": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "nop": 11,
+                "des": 12, "dec": 12}
+_DATE_WORDS = re.compile(r"(\d{1,2})[\s.\-/]*([a-z]{3,10})\.?[\s.,\-/]*(\d{4})")
+_DATE_DIGITS = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_REVISION = re.compile(r"revisi\s*ke\s*[-:.]?\s*(\d{1,3})\b", re.IGNORECASE)
+EMPTY_VALUES = ("-", "–", "—", "")
+"""What the form prints for "nothing here"."""
+
+
+def parse_date(raw: object) -> tuple[dt.date | None, bool]:
+    """(date, understood): Excel dates, "Rabu, 01 November 2017", "2 Juni 2025", "02-06-2025", "2025-06-02"."""
+    if isinstance(raw, dt.datetime):
+        return raw.date(), True
+    if isinstance(raw, dt.date):
+        return raw, True
+    text = _REVISION.sub("", value_text(raw)).lower()
+    if not re.search(r"\d", text):
+        return None, True  # "-", "Belum direvisi" ...
+    try:
+        m = _DATE_ISO.search(text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), True
+        m = _DATE_WORDS.search(text)
+        if m:
+            word = m.group(2)
+            month = _MONTH_NAMES.get(word) or _MONTH_SHORT.get(word[:3])
+            if month:
+                return dt.date(int(m.group(3)), month, int(m.group(1))), True
+        m = _DATE_DIGITS.search(text)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), True
+    except ValueError:
+        pass
+    return None, False
+
+
+def _value_right(grid: Grid, row: int, col: int) -> tuple[str, object, str]:
+    """(text, raw value, address) of the first filled cell right of a label, skipping ":" cells."""
+    r0, c0, r1, c1 = grid.span(row, col)
+    for r in range(r0, r1 + 1):
+        c = c1 + 1
+        while c <= c1 + 16:
+            s = grid.span(r, c)
+            text = grid.text(s[0], s[1])
+            if text and identity_label(text):
+                break
+            if text.strip(" :\t"):
+                return text.lstrip(" :\t").strip(), grid.raw(s[0], s[1]), grid.addr(s[0], s[1])
+            c = s[3] + 1
+    return "", None, ""
+
+
+def _lines_right(grid: Grid, row: int, col: int, label_rows: set[int]) -> tuple[list[str], str]:
+    """Text lines right of a tall label (Disahkan oleh), continuing down while the label column stays empty."""
+    r0, c0, r1, c1 = grid.span(row, col)
+    rows = list(range(r0, r1 + 1))
+    r = r1 + 1
+    while r <= r1 + 8 and r not in label_rows and not grid.text(r, c0):
+        rows.append(r)
+        r += 1
+    seen: set[tuple[int, int]] = set()
+    lines: list[str] = []
+    first = ""
+    for r in rows:
+        for c in range(c1 + 1, c1 + 17):
+            s = grid.span(r, c)
+            if s[:2] in seen:
+                continue
+            seen.add(s[:2])
+            text = grid.text(s[0], s[1])
+            if text and identity_label(text):
+                break
+            if text.strip(" :"):
+                first = first or grid.addr(s[0], s[1])
+                lines.extend(line.strip() for line in text.lstrip(" :").splitlines())
+    return [line for line in lines if line], first
+
+
+_SIGNATURE_PLACEHOLDER = re.compile(r"^[(\[]?\s*(ttd|t\.t\.d|tanda tangan|cap|stempel|ttd\.?\s*&\s*cap)\b.*$",
+                                    re.IGNORECASE)
+_ID_LINE = re.compile(r"^(NIP|NRP)\b[\s.:]*(.*)$", re.IGNORECASE)
+
+
+def parse_signer(lines: list[str]) -> tuple[Signer, bool]:
+    """Signer from the lines under "Disahkan oleh": jabatan, name, then "NIP. ..." or "NRP. ..."; (signer, sure)."""
+    lines = [line for line in lines if re.search(r"\w", line) and not _SIGNATURE_PLACEHOLDER.match(line)]
+    signer = Signer(id_label=IdLabel.NONE)
+    before = lines
+    for i, line in enumerate(lines):
+        m = _ID_LINE.match(line)
+        if m:
+            signer.id_label = IdLabel(m.group(1).upper())
+            signer.id_number = re.sub(r"\s+", "", m.group(2))
+            before = lines[:i]
+            break
+    if len(before) >= 2:
+        signer.nama, signer.jabatan = before[-1], " ".join(before[:-1])
+        return signer, True
+    if len(before) == 1:
+        if signer.id_label is IdLabel.NONE:
+            signer.jabatan = before[0]
+        else:
+            signer.nama = before[0]
+        return signer, False
+    return signer, not lines
+
+
+def _box_text(grid: Grid, row: int, col: int, rest: str, label_rows: set[int]) -> tuple[str, str]:
+    """A box's content: after its label in the same cell, in the cells under it, or beside it."""
+    if rest:
+        return rest, grid.addr(row, col)
+    r0, c0, r1, c1 = grid.span(row, col)
+    parts: list[str] = []
+    first = ""
+    r = r1 + 1
+    while r <= r1 + 40:
+        s = grid.span(r, c0)
+        text = grid.text(s[0], s[1])
+        if not text:
+            if parts or r > r1 + 2:
+                break
+        elif identity_label(text) or r in label_rows:
+            break
+        else:
+            first = first or grid.addr(s[0], s[1])
+            parts.append(text)
+        r = s[2] + 1
+    if parts:
+        return "\n".join(parts), first
+    text, _, where = _value_right(grid, row, col)
+    return text, where
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
+                  sources: dict[str, str] | None = None) -> Identity:
+    """Fill an Identity from one block of labels; every value read, guessed or missed is reported.
+
+    `sources` receives field name -> address of the cell each value came from.
+    """
+    ident = Identity()
+    sources = {} if sources is None else sources
+    labels = block.labels
+    rows_with_labels = {r for r, _, _ in labels.values()}
+    for kind in ("nomor", "nama"):
+        if kind not in labels:
+            continue
+        r, c, rest = labels[kind]
+        text, _, where = (rest, None, grid.addr(r, c)) if rest else _value_right(grid, r, c)
+        text = "" if text.strip() in EMPTY_VALUES else text
+        setattr(ident, kind, " ".join(text.split()) if kind == "nomor" else text.replace("\n", " ").strip())
+        title = IDENTITY_LABELS[kind]
+        sources[kind] = where or grid.addr(r, c)
+        if text:
+            report.read.append(f"{title}: \"{_short(text)}\" ({where})")
+        else:
+            report.unread.append(f"{title} kosong di samping labelnya ({grid.addr(r, c)}).")
+    if "nama" in labels:
+        kind_text = norm(grid.text(labels["nama"][0], labels["nama"][1]))
+        ident.cakupan = "Makro" if "makro" in kind_text else "Mikro" if "mikro" in kind_text else ""
+    for kind in ("tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan"):
+        if kind not in labels:
+            continue
+        r, c, rest = labels[kind]
+        text, raw, where = (rest, rest, grid.addr(r, c)) if rest else _value_right(grid, r, c)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 20000 < raw < 80000:
+            setattr(ident, kind, from_excel(raw).date())
+            report.guessed.append(f"{IDENTITY_LABELS[kind]}: angka {value_text(raw)} dibaca sebagai tanggal Excel "
+                                  f"{getattr(ident, kind).isoformat()} ({where}).")
+            continue
+        value, understood = parse_date(raw if raw is not None else text)
+        setattr(ident, kind, value)
+        if understood:
+            sources[kind] = where or grid.addr(r, c)
+        if not understood:
+            report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" bukan tanggal yang dapat dibaca "
+                                 f"({where}).")
+        elif value is not None:
+            report.read.append(f"{IDENTITY_LABELS[kind]}: {value.isoformat()} ({where})")
+        if kind == "tanggal_revisi":
+            row_text = " ".join(grid.text(r, cc) for cc in grid.cells_in_row(r))
+            m = _REVISION.search(row_text)
+            if m:
+                ident.revisi_ke = int(m.group(1))
+                report.read.append(f"Revisi ke: {ident.revisi_ke} ({grid.addr(r, c)})")
+    ident.use_pengesahan = ident.tanggal_pengesahan is not None and ident.tanggal_efektif is None
+    if "disahkan" in labels:
+        r, c, rest = labels["disahkan"]
+        lines, where = ((rest.splitlines(), grid.addr(r, c)) if rest
+                        else _lines_right(grid, r, c, rows_with_labels))
+        ident.signer, sure = parse_signer(lines)
+        sources["signer"] = where or grid.addr(r, c)
+        if not lines:
+            report.unread.append(f"Disahkan oleh: kosong ({grid.addr(r, c)}).")
+        elif sure:
+            report.read.append(f"Disahkan oleh: {_short(ident.signer.jabatan)} / {_short(ident.signer.nama)} "
+                               f"({where})")
+        else:
+            report.guessed.append(f"Disahkan oleh: hanya satu baris \"{_short(lines[0])}\"; dibaca sebagai "
+                                  f"{'nama' if ident.signer.nama else 'jabatan'} ({where}).")
+    for box in LIST_BOXES:
+        if box not in labels:
+            continue
+        r, c, rest = labels[box]
+        text, where = _box_text(grid, r, c, rest, rows_with_labels)
+        setattr(ident, box, box_items(text))
+        sources[box] = where or grid.addr(r, c)
+        if getattr(ident, box):
+            report.read.append(f"{BOX_TITLES[box]}: {len(getattr(ident, box))} butir ({where})")
+    sources["instansi"] = _read_logo_block(grid, block, ident, report)
+    return ident
+
+
+def logo_area(grid: Grid, block: IdentityBlock) -> tuple[int, int, int] | None:
+    """(first row, last row, label column) of the logo block: left of Nomor SOP ... Nama SOP."""
+    single = [(r, c) for kind, (r, c, _) in block.labels.items() if kind in SINGLE_FIELDS]
+    if not single:
+        return None
+    return min(r for r, _ in single), max(grid.span(r, c)[2] for r, c in single), min(c for _, c in single)
+
+
+def _read_logo_block(grid: Grid, block: IdentityBlock, ident: Identity, report: ImportReport) -> str:
+    """Instansi and unit lines: the text left of the label column, beside Nomor SOP ... Nama SOP."""
+    area = logo_area(grid, block)
+    if area is None:
+        return ""
+    first, last, label_col = area
+    seen: set[tuple[int, int]] = set()
+    lines: list[str] = []
+    where = ""
+    for r in range(first, last + 1):
+        for c in range(1, label_col):
+            s = grid.span(r, c)
+            if s[:2] in seen:
+                continue
+            seen.add(s[:2])
+            text = grid.text(s[0], s[1])
+            if text:
+                where = where or grid.addr(s[0], s[1])
+                lines.extend(line.strip() for line in text.splitlines() if line.strip() and norm(line) != "logo")
+    if lines:
+        ident.instansi, ident.unit_lines = lines[0], lines[1:]
+        report.read.append(f"Instansi dan unit organisasi: {len(lines)} baris ({where})")
+    return where
