@@ -9,6 +9,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests explore the same examples on every run: CI on a busy two-core machine must not
+# fail on a per-example deadline or on a case no earlier run met. Run with
+# --hypothesis-profile=explore to search with fresh random examples.
+settings.register_profile("sopdesk", deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, max_examples=300)
+settings.load_profile("sopdesk")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = ROOT.parent / "shared" / "fixtures"

@@ -351,3 +351,24 @@ def test_convert_to_office_formats_headless(tmp_path, extension):
         names = archive.namelist()
     assert ("word/document.xml" if extension == "docx" else "xl/workbook.xml") in names
     assert not [p for p in tmp_path.iterdir() if p.name != out.name]  # no temp file left behind
+
+
+def test_convert_excel_back_to_json(tmp_path):
+    from sopdesk.cli import main as cli_main
+
+    fixture = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
+    sheet = tmp_path / "sop.xlsx"
+    back = tmp_path / "kembali.json"
+    assert cli_main(["convert", str(fixture), str(sheet)]) == 0
+    assert cli_main(["convert", str(sheet), str(back)]) == 0
+    assert json.loads(back.read_text(encoding="utf-8")) == json.loads(fixture.read_text(encoding="utf-8"))
+
+
+def test_an_old_xls_is_refused_with_advice(tmp_path, capsys):
+    from sopdesk.cli import main as cli_main
+
+    old = tmp_path / "lama.xlsx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert cli_main(["convert", str(old), str(tmp_path / "x.json")]) == 2
+    err = capsys.readouterr().err
+    assert "lama.xlsx" in err and "Traceback" not in err
