@@ -312,3 +312,23 @@ def test_damaged_sop_files_are_reported_at_start(env, tmp_path):
     assert again.report_damaged()
     assert "rusak.json" in dialogs2.errors[-1][1]
     assert len(again.library.entries()) == 1
+
+
+def test_an_earlier_version_is_brought_back_from_the_history(env, qtbot):
+    window, dialogs = env()
+    import_fixture(window, dialogs, "contoh-peminjaman-arsip")
+    window.save_action.trigger()
+    first_name = window.controller.sop.identity.nama
+    window.history_action.trigger()
+    assert "belum ada versi sebelumnya" in dialogs.infos[-1][1].lower()
+    qtbot.keyClicks(window.identity_form.nama, " (perubahan)")
+    window.save_action.trigger()
+    revisions = window.library.history(window.controller.sop.id)
+    assert len(revisions) == 1
+    dialogs.answer("choose_revision", revisions[0].revision_id)
+    window.history_action.trigger()
+    assert window.controller.sop.identity.nama == first_name
+    assert window.identity_form.nama.text() == first_name
+    assert not window.isWindowModified()  # restoring saves the old version as the current one
+    assert window.library.entries()[0].nama == first_name
+    assert len(window.library.history(window.controller.sop.id)) == 2
