@@ -17,6 +17,8 @@ FIXED_COLUMN_SHARES = (
     ("output", 13.0),
     ("keterangan", 11.0),
 )
+# Narrow pages would squeeze these below their header word ("No", "Waktu"); they take from the wide ones.
+MIN_COLUMN_MM = {"no": 8.0, "waktu": 12.0}
 FIXED_KEYS_BEFORE_ACTORS = ("no", "kegiatan")
 FIXED_KEYS_AFTER_ACTORS = ("kelengkapan", "waktu", "output", "keterangan")
 
@@ -162,6 +164,14 @@ def flowchart_columns(page: PageSettings, actor_ids: list[str], x: float | None 
     rest = table_width - block
     total_share = sum(share for _, share in FIXED_COLUMN_SHARES)
     fixed = {key: rest * share / total_share for key, share in FIXED_COLUMN_SHARES}
+    missing = sum(max(minimum - fixed[key], 0.0) for key, minimum in MIN_COLUMN_MM.items())
+    if missing > 0:
+        donors = [key for key in fixed if key not in MIN_COLUMN_MM]
+        pool = sum(fixed[key] for key in donors)
+        for key in donors:
+            fixed[key] -= missing * fixed[key] / pool
+        for key, minimum in MIN_COLUMN_MM.items():
+            fixed[key] = max(fixed[key], minimum)
 
     columns: list[FlowColumn] = []
     cursor = x

@@ -1,22 +1,40 @@
-"""layout(): turns an SOP into pages (identity sheet, flowchart pages, symbols, arrows, off-page pairs)."""
+"""layout(): turns an SOP into pages (identity sheet, flowchart pages, symbols, arrows, off-page pairs).
+
+Choices the format leaves open, made here:
+- a decision branch that leaves the procedure (END) or has no target yet draws nothing; the
+  Kegiatan text says what happens, and validation reports an unset target;
+- a step without a known actor has no symbol, so its flows are not drawn (validation reports it);
+- the symbols of a shared step are joined by plain lines without arrowheads: one activity, done together;
+- forward flows across a break leave at the bottom of the source page and arrive at the top of
+  the target's page; loop-backs leave at the top and arrive at the bottom; each pentagon sits in
+  the column of its step that lies nearest the step at the other end;
+- a row taller than a page, and an identity sheet longer than a page, are cut to fit and reported.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import labels
 from ..model import PageSettings, Sop, successors
 from .columns import MIN_ACTOR_COLUMN_MM, FlowColumns, content_box, flowchart_columns, paper_size_mm
-from .flowchart import BAND_MM, SYMBOL_H_MM, Header, StepRow, build_header, build_rows, pentagon_size, row_cells
+from .flowchart import (BAND_MM, PENTAGON_MM, SYMBOL_H_MM, TRACK_MM, Header, StepRow, build_header, build_rows,
+                        pentagon_size, row_cells)
 from .identity import build_identity
 from .measure import Measure, estimate_text_width_mm, line_height_mm
 from .page_model import (Connector, Document, LayoutProblem, Margins, OffPageConnector, Page, SymbolShape, Table,
                          TextLabel)
+from .nodes import Node, Zone
 from .paginate import Crossing, Flow, crossings, paginate
-from .routing import Node, Router, Zone
+from .routing import Router
 
 COMBINED_GAP_MM = 5.0
 ZONE_MARGIN_MM = 0.8
+"""Room kept between an arrow and a symbol it runs past."""
+ZONE_BORDER_MM = 1.2
+"""Room kept between an arrow and a row border, so it never reads as part of the table."""
 LABEL_PT = 7.0
+PENTAGON_INSET_MM = 1.0
 
 
 def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> Document:
@@ -47,16 +65,6 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
     problems.extend(identity.problems)
 
     capacity = box.height - header.height
-    tallest = max(capacity - 2 * BAND_MM, 5.0)
-    for row in rows:
-        if row.height > tallest:
-            row.height = tallest
-            row.clipped = True
-            problems.append(LayoutProblem(
-                "row-too-tall",
-                f"Langkah {row.step_index + 1} terlalu panjang untuk satu halaman; teksnya terpotong. "
-                "Persingkat teks atau pecah menjadi beberapa langkah.", row.step_index))
-
     combined_top = identity.height + COMBINED_GAP_MM
     combine = (settings.combine_pages
                and combined_top + header.height + sum(r.height for r in rows) <= box.height + 1e-6)
@@ -65,20 +73,30 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
         page = Page(0, page_w, page_h, margins, "combined", tables=[identity.table], images=identity.images)
         pages.append(page)
         breaks = [list(range(len(rows)))]
+        band = BAND_MM
     else:
         pages.append(Page(0, page_w, page_h, margins, "identity", tables=[identity.table], images=identity.images))
-        breaks = paginate([r.height for r in rows], capacity, capacity, BAND_MM)
+        breaks, band = _paginate(rows, flows, capacity, settings.offpage_labels)
+        tallest = max(capacity - 2 * band, 5.0)
+        for row in rows:
+            if row.height > tallest:
+                row.height = tallest
+                row.clipped = True
+                problems.append(LayoutProblem(
+                    "row-too-tall",
+                    f"Langkah {row.step_index + 1} terlalu panjang untuk satu halaman; teksnya terpotong. "
+                    "Persingkat teks atau pecah menjadi beberapa langkah.", row.step_index))
 
     page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
     crossed = crossings(flows, page_of, settings.offpage_labels)
-    for number, steps in enumerate(breaks):
+    for steps in breaks:
         if combine:
             page, top = pages[0], box.y + combined_top
         else:
             page = Page(len(pages), page_w, page_h, margins, "flowchart")
             pages.append(page)
             top = box.y
-        _FlowPage(sop, page, columns, header, rows, steps, top, page_of, flows, crossed).build()
+        _FlowPage(sop, page, columns, header, rows, steps, top, band, flows, crossed).build()
     return Document(pages, settings, problems)
 
 
@@ -92,6 +110,30 @@ def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
     known = {s.id for s in sop.steps}
     return [p for p in document.problems
             if p.step_index is None or (p.step_index < len(sop.steps) and sop.steps[p.step_index].id in known)]
+
+
+def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: str) -> tuple[list[list[int]], float]:
+    """Page breaks, and the band height kept for off-page connectors at the top and bottom of pages.
+
+    Many flows across one break need more room for their legs than the usual band; the band
+    grows and the rows are paginated again until it is enough (a few rounds at most).
+    """
+    band = BAND_MM
+    breaks: list[list[int]] = [[]]
+    for _ in range(6):
+        tallest = max(capacity - 2 * band, 5.0)
+        breaks = paginate([min(r.height, tallest) for r in rows], capacity, capacity, band)
+        page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
+        crowd: dict[tuple[int, bool], int] = {}
+        for crossing in crossings(flows, page_of, style):
+            source, target = page_of[crossing.flow.source], page_of[crossing.flow.target]
+            for key in ((source, not crossing.forward), (target, crossing.forward)):
+                crowd[key] = crowd.get(key, 0) + 1
+        need = BAND_MM + TRACK_MM * max([n - 3 for n in crowd.values()] + [0])
+        if need <= band + 1e-6:
+            break
+        band = need
+    return breaks, band
 
 
 def _flows(sop: Sop, columns: FlowColumns) -> list[Flow]:
@@ -128,10 +170,10 @@ class _FlowPage:
     """Builds the flowchart table, symbols, off-page connectors and arrows of one page."""
 
     def __init__(self, sop: Sop, page: Page, columns: FlowColumns, header: Header, all_rows: list[StepRow],
-                 steps: list[int], top: float, page_of: dict[int, int], flows: list[Flow], crossed: list[Crossing]):
+                 steps: list[int], top: float, band: float, flows: list[Flow], crossed: list[Crossing]):
         self.sop, self.page, self.columns, self.header = sop, page, columns, header
         self.all_rows, self.step_rows = all_rows, [all_rows[i] for i in steps]
-        self.top, self.page_of = top, page_of
+        self.top, self.band = top, band
         self.flows, self.crossed = flows, crossed
         self.placed: dict[int, _Row] = {}
         self.nodes: dict[int, list[Node]] = {}
@@ -157,15 +199,19 @@ class _FlowPage:
         y = self.top + self.header.height
         last = len(self.step_rows) - 1
         for k, row in enumerate(self.step_rows):
-            band_top = BAND_MM if (k == 0 and top_band) else 0.0
-            band_bottom = BAND_MM if (k == last and bottom_band) else 0.0
+            band_top = self.band if (k == 0 and top_band) else 0.0
+            band_bottom = self.band if (k == last and bottom_band) else 0.0
             height = row.height + band_top + band_bottom
             inner_top, inner_bottom = y + band_top, y + height - band_bottom
             shape_h = row.shape_h if row.actor_columns else SYMBOL_H_MM
             shape_y = (inner_top + inner_bottom - shape_h) / 2
-            above = Zone(inner_top + ZONE_MARGIN_MM, max(shape_y - ZONE_MARGIN_MM, inner_top + ZONE_MARGIN_MM))
+            # Arrows may also run in the part of a band below (or above) its pentagons.
+            above_lo = y + PENTAGON_INSET_MM + PENTAGON_MM + ZONE_MARGIN_MM if band_top else inner_top + ZONE_BORDER_MM
+            above = Zone(above_lo, max(shape_y - ZONE_MARGIN_MM, above_lo))
             below_lo = shape_y + shape_h + ZONE_MARGIN_MM
-            below = Zone(below_lo, max(inner_bottom - ZONE_MARGIN_MM, below_lo))
+            below_hi = (y + height - PENTAGON_INSET_MM - PENTAGON_MM - ZONE_MARGIN_MM if band_bottom
+                        else inner_bottom - ZONE_BORDER_MM)
+            below = Zone(below_lo, max(below_hi, below_lo))
             grid_row = header_rows + k
             self.placed[row.step_index] = _Row(row, grid_row, y, height, band_top, band_bottom, shape_y, above, below)
             cells.extend(row_cells(row, grid_row, self.columns, height))
@@ -195,27 +241,45 @@ class _FlowPage:
 
     def _pentagons(self, mine: set[int]) -> list[tuple[Node, Node, Flow, bool]]:
         """Off-page connectors of this page and the on-page legs they need."""
-        edges = []
-        occupied: dict[str, list[tuple[float, float]]] = {"top": [], "bottom": []}
-        for crossing in self.crossed:
+        order = {step: k for k, step in enumerate(r.step_index for r in self.step_rows)}
+        last = len(self.step_rows) - 1
+
+        def nearest_band_first(crossing: Crossing) -> int:
+            # The connector whose step is closest to the band gets the spot straight above (or below) it.
+            flow = crossing.flow
+            here = flow.source if flow.source in mine else flow.target
+            in_top = (here == flow.target) == crossing.forward
+            return order[here] if in_top else last - order[here]
+
+        here_crossings = sorted((c for c in self.crossed if c.flow.source in mine or c.flow.target in mine),
+                                key=nearest_band_first)
+        crowd = {True: 0, False: 0}
+        for crossing in here_crossings:
+            crowd[(crossing.flow.target in mine) == crossing.forward] += 1
+        block = self.columns.pelaksana_right - self.columns.pelaksana_left - 1.0
+        specs = []
+        for crossing in here_crossings:
             flow = crossing.flow
             leaving = flow.source in mine
-            arriving = flow.target in mine
-            if not (leaving or arriving):
-                continue
             here = flow.source if leaving else flow.target
             other = flow.target if leaving else flow.source
-            placed = self.placed[here]
             # Forward flows leave at the bottom and arrive at the top; back-edges the reverse.
-            in_top = (arriving and crossing.forward) or (leaving and not crossing.forward)
-            edge_row = self.placed[self.step_rows[0].step_index] if in_top else \
-                self.placed[self.step_rows[-1].step_index]
+            in_top = leaving != crossing.forward
             # In the column of this page's symbol that lies nearest the step on the other page.
             theirs = self.all_rows[other].actor_columns or [0]
             column = min((abs(a - b), a) for a in self.placed[here].step.actor_columns or [0] for b in theirs)[1]
             width, height = pentagon_size(self.columns.actor_columns[0].width)
-            x = self._free_slot(occupied["top" if in_top else "bottom"], column, width)
-            y = edge_row.top + 1.0 if in_top else edge_row.top + edge_row.height - 1.0 - height
+            # Many flows across one break: narrower pentagons, so they still sit side by side in the band.
+            width = max(min(width, block / max(crowd[in_top], 1) - 1.0), 1.5)
+            specs.append([crossing, leaving, here, other, in_top, column, width, height, 0.0])
+        for band in (True, False):
+            self._place_in_band([spec for spec in specs if spec[4] is band])
+
+        edges = []
+        for crossing, leaving, here, other, in_top, column, width, height, x in specs:
+            edge_row = self.placed[self.step_rows[0 if in_top else -1].step_index]
+            y = edge_row.top + PENTAGON_INSET_MM if in_top else \
+                edge_row.top + edge_row.height - PENTAGON_INSET_MM - height
             direction = "out" if leaving else "in"
             key = f"o{crossing.pair_key}-{direction}"
             self.page.offpage.append(OffPageConnector(x, y, width, height, crossing.label, crossing.pair_key,
@@ -223,21 +287,38 @@ class _FlowPage:
             self.router.add_obstacle(key, x, y, width, height)
             node = Node(key, "pentagon", x, y, width, height, column,
                         None if in_top else edge_row.zone_below, edge_row.zone_above if in_top else None)
-            edges.append((node, node, flow, leaving))
+            if in_top:
+                self.router.keep_out(key, x + width / 2, y + height, edge_row.zone_above.hi)
+            else:
+                self.router.keep_out(key, x + width / 2, y, edge_row.zone_below.lo)
+            edges.append((node, node, crossing.flow, leaving))
         return edges
 
-    def _free_slot(self, taken: list[tuple[float, float]], column: int, width: float) -> float:
+    def _place_in_band(self, specs: list[list]) -> None:
+        """Each pentagon as near its column's centre line as the others allow, 1 mm apart."""
         columns = self.columns.actor_columns
-        left, right = columns[0].x + 0.5, columns[-1].right - 0.5 - width
-        wanted = columns[column].centre - width / 2
-        candidates = [wanted] + [wanted + sign * k * (width + 1.5) for k in range(1, 4 * len(columns) + 2)
-                                 for sign in (1, -1)]
-        for x in candidates:
-            if left - 1e-6 <= x <= right + 1e-6 and all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken):
-                taken.append((x, x + width))
-                return x
-        taken.append((wanted, wanted + width))
-        return wanted
+        taken: list[tuple[float, float]] = []
+        for spec in specs:
+            width = spec[6]
+            left, right = columns[0].x + 0.5, columns[-1].right - 0.5 - width
+            wanted = min(max(columns[spec[5]].centre - width / 2, left), right)
+            spec[8] = next((x for x in _outward(wanted, left, right, 0.25)
+                            if all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken)), None)
+            if spec[8] is None:
+                break
+            taken.append((spec[8], spec[8] + width))
+        else:
+            return
+        # Too crowded for first come, first served: pack them in column order instead.
+        ordered = sorted(specs, key=lambda spec: columns[spec[5]].centre)
+        end = columns[0].x + 0.5 - 1.0
+        for spec in ordered:
+            spec[8] = max(columns[spec[5]].centre - spec[6] / 2, end + 1.0)
+            end = spec[8] + spec[6]
+        limit = columns[-1].right - 0.5
+        for spec in reversed(ordered):
+            spec[8] = max(min(spec[8], limit - spec[6]), columns[0].x + 0.5)
+            limit = spec[8] - 1.0
 
     # ---- arrows --------------------------------------------------------------------------
     def _joints(self) -> None:
@@ -264,7 +345,10 @@ class _FlowPage:
         def priority(job):
             source, target, flow = job
             backward = target.y < source.y + source.h - 1e-6
-            return (backward, abs(target.y - source.y), source.y, {"next": 0, "ya": 1, "tidak": 2}[flow.kind])
+            # An off-page connector has a single way out (or in), so its leg goes before the others.
+            offpage = "pentagon" in (source.kind, target.kind)
+            return (not offpage, backward, abs(target.y - source.y), source.y,
+                    {"next": 0, "ya": 1, "tidak": 2}[flow.kind])
 
         jobs.sort(key=priority)
         # Straight drops claim their lanes first: they are the backbone the eye follows.
@@ -289,6 +373,17 @@ class _FlowPage:
         left, right = self.columns.pelaksana_left + 0.3, self.columns.pelaksana_right - 0.3
         x = min(max(x, left), max(right - w, left))
         self.page.labels.append(TextLabel(text, x, y, w, h, LABEL_PT))
+
+
+def _outward(start: float, low: float, high: float, step: float) -> Iterator[float]:
+    """start, then start +- step, +- 2 step … while inside [low, high]."""
+    yield start
+    k = 1
+    while start - k * step >= low - 1e-9 or start + k * step <= high + 1e-9:
+        for x in (start + k * step, start - k * step):
+            if low - 1e-9 <= x <= high + 1e-9:
+                yield x
+        k += 1
 
 
 def _nearest(sources: list[Node], targets: list[Node]) -> tuple[Node, Node]:

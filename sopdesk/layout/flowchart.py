@@ -21,7 +21,7 @@ MIN_HEADER_ROW_MM = 5.0
 SYMBOL_H_MM = 7.0
 SYMBOL_MAX_W_MM = 16.0
 DECISION_MAX_W_MM = 18.0
-GAP_MM = 4.5
+GAP_MM = 4.0
 """Least room above and below a symbol for arrows to turn in."""
 DECISION_GAP_MM = 5.0
 """Below a decision the Ya/Tidak label needs a little more."""
@@ -97,6 +97,16 @@ def _para(measure: Measure, text: str, size: float, width: float, bold: bool = F
                      height_mm=measure(text, size, max(width, 1.0), bold))
 
 
+def fitting_size(measure: Measure, text: str, width: float, sizes: tuple[float, ...] = (8.0, 7.0, 6.0)) -> float:
+    """The largest header size at which no word of `text` has to break inside (narrow actor columns)."""
+    words = text.split() or [""]
+    for size in sizes:
+        line = measure("X", size, 1000.0, True)
+        if all(measure(word, size, max(width, 1.0), True) <= line * 1.01 for word in words):
+            return size
+    return sizes[-1]
+
+
 def build_header(sop: Sop, columns: FlowColumns, measure: Measure, numbering_row: bool) -> Header:
     header = Header()
     first_actor = columns.first_actor_index
@@ -104,26 +114,31 @@ def build_header(sop: Sop, columns: FlowColumns, measure: Measure, numbering_row
     mutu = columns.index_of("kelengkapan")
     last = len(columns.columns) - 1
 
-    def cell(row: int, col: int, text: str, row_span: int = 1, col_span: int = 1, kind: str = "header",
-             actor_id: str | None = None) -> Cell:
-        width = sum(columns.widths[col:col + col_span]) - 2 * PADDING_MM
-        made = Cell(row, col, row_span, col_span, [_para(measure, text, HEADER_PT, width, bold=True, align="center")],
-                    align="center", valign="middle", fill=HEADER_FILL, padding=PADDING_MM, kind=kind,
-                    actor_id=actor_id)
-        header.cells.append(made)
-        return made
-
-    cell(0, 0, labels.COLUMN_NO, row_span=2)
-    cell(0, 1, labels.COLUMN_KEGIATAN, row_span=2)
-    cell(0, first_actor, labels.COLUMN_PELAKSANA, col_span=actor_count)
-    cell(0, mutu, labels.COLUMN_MUTU_BAKU, col_span=3)
-    cell(0, last, labels.COLUMN_KETERANGAN, row_span=2)
+    specs: list[tuple[int, int, str, int, int, str, str | None]] = [
+        (0, 0, labels.COLUMN_NO, 2, 1, "header", None),
+        (0, 1, labels.COLUMN_KEGIATAN, 2, 1, "header", None),
+        (0, first_actor, labels.COLUMN_PELAKSANA, 1, actor_count, "header", None),
+        (0, mutu, labels.COLUMN_MUTU_BAKU, 1, 3, "header", None),
+        (0, last, labels.COLUMN_KETERANGAN, 2, 1, "header", None),
+    ]
     for column in columns.actor_columns:
         actor = sop.actor(column.actor_id) if column.actor_id else None
-        cell(1, first_actor + (column.actor_index or 0), actor.name if actor else "", kind="actor_header",
-             actor_id=column.actor_id)
+        specs.append((1, first_actor + (column.actor_index or 0), actor.name if actor else "", 1, 1, "actor_header",
+                      column.actor_id))
     for offset, title in enumerate((labels.COLUMN_KELENGKAPAN, labels.COLUMN_WAKTU, labels.COLUMN_OUTPUT)):
-        cell(1, mutu + offset, title)
+        specs.append((1, mutu + offset, title, 1, 1, "header", None))
+
+    def width_of(col: int, col_span: int) -> float:
+        return sum(columns.widths[col:col + col_span]) - 2 * PADDING_MM
+
+    # One size for the actor names and one for the column titles, each the largest where no word breaks.
+    sizes = {kind: min(fitting_size(measure, text, width_of(col, span))
+                       for _, col, text, _, span, k, _ in specs if k == kind)
+             for kind in ("header", "actor_header")}
+    for row, col, text, row_span, col_span, kind, actor_id in specs:
+        paragraph = _para(measure, text, sizes[kind], width_of(col, col_span), bold=True, align="center")
+        header.cells.append(Cell(row, col, row_span, col_span, [paragraph], align="center", valign="middle",
+                                 fill=HEADER_FILL, padding=PADDING_MM, kind=kind, actor_id=actor_id))
 
     def need(c: Cell) -> float:
         return sum(p.height_mm for p in c.paragraphs) + 2 * PADDING_MM

@@ -12,145 +12,20 @@ arrow may cross another one only at a clean right angle.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-EPS = 1e-6
+from .nodes import EPS, TRACK, Node, Point, Zone, simplify
+
 CLEAR = 0.45
 """Parallel arrows closer than this would read as one line."""
 PAD = 0.4
 """Symbols are inflated by this much when checking that an arrow passes them."""
 EDGE_MARGIN = 1.4
 """Arrows keep this far from the column borders so they never run along a table line."""
-TRACK = 0.9
-BUDGET = 500
-
-Point = tuple[float, float]
-
-
-@dataclass(eq=False)
-class Zone:
-    """A horizontal gap of one row, above or below its symbols, where arrows run sideways."""
-
-    lo: float
-    hi: float
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    def candidates(self, prefer_low: bool) -> list[float]:
-        """Track positions: evenly spaced first, starting at the preferred end, then finer ones."""
-        cached = self._cache.get(prefer_low)
-        if cached is not None:
-            return cached
-        span = self.hi - self.lo
-        if span <= 0.05:
-            result = [(self.lo + self.hi) / 2]
-        else:
-            count = max(2, int(span / TRACK) + 1)
-            step = span / (count - 1)
-            base = [self.lo + k * step for k in range(count)]
-            fine = [(a + b) / 2 for a, b in zip(base, base[1:])]
-            finer = sorted(set(base + fine))
-            finer = [(a + b) / 2 for a, b in zip(finer, finer[1:])]
-            result = []
-            for group in (base, fine, finer):
-                result.extend(group if prefer_low else reversed(group))
-        self._cache[prefer_low] = result
-        return result
-
-
-@dataclass(eq=False)
-class Node:
-    """Something an arrow starts or ends at: a symbol or an off-page pentagon."""
-
-    key: str
-    kind: str  # "terminator", "process", "decision" or "pentagon"
-    x: float
-    y: float
-    w: float
-    h: float
-    column: int
-    above: Zone | None
-    below: Zone | None
-    used: set[str] = field(default_factory=set)
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-    @property
-    def has_sides(self) -> bool:
-        return self.kind != "pentagon"
-
-    def _offsets(self) -> list[tuple[str, float]]:
-        if self.kind == "pentagon":
-            return [("0", 0.0)]
-        step = min(2.4, self.w / 5)
-        found = [("0", 0.0)]
-        for k in (1, 2):
-            for sign in (-1, 1):
-                dx = sign * k * step
-                if abs(dx) <= self.w / 2 - 0.5:
-                    found.append((f"{sign * k}", dx))
-        return found
-
-    def _boundary_dy(self, dx: float) -> float:
-        """How far below the top (or above the bottom) of the box the outline is at cx + dx."""
-        half_w, half_h = self.w / 2, self.h / 2
-        if self.kind == "decision":
-            return abs(dx) / half_w * half_h if half_w > 0 else 0.0
-        if self.kind == "terminator":
-            r = min(self.w, self.h) / 2
-            flat = half_w - r
-            if abs(dx) <= flat:
-                return 0.0
-            inside = max(r * r - (abs(dx) - flat) ** 2, 0.0)
-            return half_h - math.sqrt(inside)
-        return 0.0
-
-    def top_ports(self) -> list[tuple[str, float, float]]:
-        return [(f"top{name}", self.cx + dx, self.y + self._boundary_dy(dx)) for name, dx in self._offsets()]
-
-    def bottom_ports(self) -> list[tuple[str, float, float]]:
-        if self.kind == "pentagon":
-            return [("bottom0", self.cx, self.y + self.h)]
-        return [(f"bottom{name}", self.cx + dx, self.y + self.h - self._boundary_dy(dx))
-                for name, dx in self._offsets()]
-
-    def side_port(self, direction: int) -> tuple[str, float, float]:
-        if direction > 0:
-            return "right", self.x + self.w, self.cy
-        return "left", self.x, self.cy
-
-
-def simplify(points: list[Point]) -> list[Point] | None:
-    """Drop repeated points and merge straight runs; None when the path doubles back on itself."""
-    out: list[Point] = []
-    for p in points:
-        if out and abs(out[-1][0] - p[0]) < EPS and abs(out[-1][1] - p[1]) < EPS:
-            continue
-        out.append(p)
-    merged: list[Point] = out[:2]
-    for p in out[2:]:
-        a, b = merged[-2], merged[-1]
-        ab = (b[0] - a[0], b[1] - a[1])
-        bp = (p[0] - b[0], p[1] - b[1])
-        if abs(ab[0] * bp[1] - ab[1] * bp[0]) < EPS:
-            if ab[0] * bp[0] + ab[1] * bp[1] < 0:
-                return None
-            merged[-1] = p
-        else:
-            merged.append(p)
-    if len(merged) < 2:
-        return None
-    for a, b in zip(merged, merged[1:]):
-        if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
-            return None
-    return merged
+BUDGET = 300
+"""Pattern routes tried per arrow before the channel search."""
+CHANNEL_BUDGET = 3000
+"""Joined channel routes checked per arrow before giving up on keeping clear of other arrows."""
 
 
 class Router:
@@ -161,10 +36,16 @@ class Router:
         self.obstacles: list[tuple[str, float, float, float, float]] = []
         self.horizontal: list[tuple[float, float, float]] = []
         self.vertical: list[tuple[float, float, float]] = []
+        self._lane_cache: dict[int, tuple[list[float], list[float], float]] = {}
+        self.keepouts: list[tuple[str, float, float, float]] = []
 
     # ---- bookkeeping -------------------------------------------------------------------
     def add_obstacle(self, key: str, x: float, y: float, w: float, h: float) -> None:
         self.obstacles.append((key, x - PAD, y - PAD, x + w + PAD, y + h + PAD))
+
+    def keep_out(self, owner: str, x: float, y0: float, y1: float) -> None:
+        """Keep other arrows from running along the only way into (or out of) a pentagon."""
+        self.keepouts.append((owner, x, min(y0, y1), max(y0, y1)))
 
     def reserve(self, points: list[Point]) -> None:
         for a, b in zip(points, points[1:]):
@@ -174,7 +55,7 @@ class Router:
                 self.vertical.append((a[0], min(a[1], b[1]), max(a[1], b[1])))
 
     # ---- checks ------------------------------------------------------------------------
-    def _segment_ok(self, a: Point, b: Point, skip: tuple[str, ...], strict: bool) -> bool:
+    def _segment_ok(self, a: Point, b: Point, skip: tuple[str, ...], strict: bool, own: tuple[str, ...] = ()) -> bool:
         horizontal = abs(a[1] - b[1]) < EPS
         if horizontal:
             y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
@@ -192,6 +73,9 @@ class Router:
             if not strict:
                 return True
             parallel, across = self.vertical, self.horizontal
+            for owner, at, s0, s1 in self.keepouts:
+                if owner not in own and abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
+                    return False
         for at, s0, s1 in parallel:
             if abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
                 return False
@@ -202,44 +86,43 @@ class Router:
                     return False
         return True
 
+    def _parallel_free(self, x: float, lo: float, hi: float, own: tuple[str, ...]) -> bool:
+        runs = [(at, s0, s1) for owner, at, s0, s1 in self.keepouts if owner not in own] + self.vertical
+        return not any(abs(at - x) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR for at, s0, s1 in runs)
+
     def _path_ok(self, points: list[Point], source: str, target: str, strict: bool) -> bool:
         last = len(points) - 2
         for i, (a, b) in enumerate(zip(points, points[1:])):
             skip = ((source,) if i == 0 else ()) + ((target,) if i == last else ())
-            if not self._segment_ok(a, b, skip, strict):
+            if not self._segment_ok(a, b, skip, strict, (source, target)):
                 return False
         return True
 
     # ---- search ------------------------------------------------------------------------
     def route(self, source: Node, target: Node) -> list[Point]:
         """The first free route from source to target; reserves it and the ports it uses."""
+        # A crowded page may leave no route clear of every other arrow; then keep clear of symbols at least.
+        for strict, reuse in ((True, False), (False, True)):
+            found = self._search(source, target, strict, reuse)
+            if found is not None:
+                return self._commit(source, target, *found)
+        path = [(source.cx, source.y + source.h), (target.cx, target.y)]
+        return self._commit(source, target, path if path[0][0] == path[1][0] else simplify(
+            [path[0], (path[0][0], path[1][1]), path[1]]) or path, ("", ""))
+
+    def _search(self, s: Node, t: Node, strict: bool, reuse: bool) -> tuple[list[Point], tuple[str, str]] | None:
+        ports = _Ports(self, s, t, reuse)
         tried = 0
-        first: tuple[list[Point], tuple[str, str]] | None = None
-        for points, ports in self._candidates(source, target, reuse=False):
+        for points, names in self._templates(s, t, ports):
             path = simplify(points)
             if path is None:
                 continue
-            if first is None:
-                first = (path, ports)
             tried += 1
-            if self._path_ok(path, source.key, target.key, strict=True):
-                return self._commit(source, target, path, ports)
+            if self._path_ok(path, s.key, t.key, strict):
+                return path, names
             if tried >= BUDGET:
                 break
-        # Crowded page: keep clear of symbols at least, even if arrows must share a run.
-        tried = 0
-        for points, ports in self._candidates(source, target, reuse=True):
-            path = simplify(points)
-            if path is None:
-                continue
-            if first is None:
-                first = (path, ports)
-            tried += 1
-            if self._path_ok(path, source.key, target.key, strict=False) or tried >= BUDGET:
-                return self._commit(source, target, path, ports)
-        if first is None:
-            first = ([(source.cx, source.y + source.h), (target.cx, target.y)], ("", ""))
-        return self._commit(source, target, *first)
+        return self._channel(s, t, ports, strict)
 
     def _commit(self, source: Node, target: Node, path: list[Point], ports: tuple[str, str]) -> list[Point]:
         source.used.add(ports[0])
@@ -251,6 +134,29 @@ class Router:
         free = [p for p in ports if p[0] not in node.used]
         return free + [p for p in ports if p[0] in node.used] if reuse else free
 
+    def _lanes(self, column: int) -> tuple[list[float], list[float], float]:
+        """Corridor positions right and left of the symbols of a column (outermost first), and its centre."""
+        cached = self._lane_cache.get(column)
+        if cached is not None:
+            return cached
+        left, right = self.columns[column]
+        centre = (left + right) / 2
+        half = max((min(x1 - centre, centre - x0) for _, x0, _, x1, _ in self.obstacles
+                    if x0 < centre < x1), default=0.0)
+        room = right - centre - half  # free width between the widest symbol and the border
+        rights: list[float] = []
+        if room > 0.1:
+            margin = min(EDGE_MARGIN, room / 2)
+            position = right - margin
+            while position >= right - room + 0.05 - EPS:
+                rights.append(position)
+                position -= TRACK
+            # Between the even tracks, for crowded columns.
+            rights += [(a + b) / 2 for a, b in zip(rights, rights[1:])]
+        lefts = [2 * centre - x for x in rights]
+        self._lane_cache[column] = result = (rights, lefts, centre)
+        return result
+
     def _corridors(self, near: list[int], direction: int) -> list[float]:
         """Vertical track positions, columns in `near` first, starting on the `direction` side."""
         order = list(dict.fromkeys(near + sorted(range(len(self.columns)), key=lambda c: abs(c - near[0]))))
@@ -258,58 +164,46 @@ class Router:
         for column in order:
             if not 0 <= column < len(self.columns):
                 continue
-            left, right = self.columns[column]
-            centre = (left + right) / 2
-            rights, lefts = [], []
-            k = 0
-            while right - EDGE_MARGIN - k * TRACK > centre + 0.5:
-                rights.append(right - EDGE_MARGIN - k * TRACK)
-                lefts.append(left + EDGE_MARGIN + k * TRACK)
-                k += 1
+            rights, lefts, centre = self._lanes(column)
             first_side, second_side = (rights, lefts) if direction >= 0 else (lefts, rights)
             result.extend(first_side + second_side + [centre])
         return result
 
-    def _candidates(self, s: Node, t: Node, reuse: bool) -> Iterator[tuple[list[Point], tuple[str, str]]]:
-        down = t.y >= s.y + s.h - EPS
-        toward = 1 if t.cx > s.cx + EPS else -1 if t.cx < s.cx - EPS else 0
-        s_bottom = self._free(s, s.bottom_ports(), reuse) if s.below else []
-        s_top = self._free(s, s.top_ports(), reuse) if (s.kind == "pentagon" and s.above) else []
-        t_top = self._free(t, t.top_ports(), reuse) if t.above else []
-        t_bottom = self._free(t, t.bottom_ports(), reuse) if t.below else []
-        s_sides = [s.side_port(d) for d in ((toward or 1), -(toward or 1))] if s.has_sides else []
-        s_sides = [p for p in s_sides if reuse or p[0] not in s.used]
-        t_sides = [t.side_port(d) for d in ((-toward or 1), (toward or -1))] if t.has_sides else []
-        t_sides = [p for p in t_sides if reuse or p[0] not in t.used]
-        if down:
-            centre_p = [p for p in s_bottom if p[0] == "bottom0"]
-            centre_q = [q for q in t_top if q[0] == "top0"]
-            yield from self._forward(s, t, toward, centre_p, centre_q, s_sides, t_sides, facing_side=True)
-            yield from self._forward(s, t, toward, s_bottom, t_top, s_sides, t_sides, facing_side=False)
-        else:
-            if toward and s_sides:  # L up into the bottom of an earlier symbol
-                side = s.side_port(toward)
-                if side in s_sides:
-                    for q in t_bottom:
-                        if (q[1] - side[1]) * toward > 0.5:
-                            yield [side[1:], (q[1], side[2]), q[1:]], (side[0], q[0])
-            for p in s_top:
-                for q in t_bottom:
-                    if abs(p[1] - q[1]) < EPS:
-                        yield [p[1:], q[1:]], (p[0], q[0])
-                    for zone, low in ((t.below, False), (s.above, True)):
-                        if zone is not None:
-                            for y in zone.candidates(low):
-                                yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
-            for sp in s_sides:  # U through a corridor into the side
-                direction = 1 if sp[0] == "right" else -1
-                for tp in t_sides:
-                    if tp[0] != sp[0]:
+    def _templates(self, s: Node, t: Node, ports: _Ports) -> Iterator[tuple[list[Point], tuple[str, str]]]:
+        """The routes real SOPs draw, most familiar first."""
+        toward = ports.toward
+        if ports.down:
+            centre_p = [p for p in ports.s_bottom if p[0] == "bottom0"]
+            centre_q = [q for q in ports.t_top if q[0] == "top0"]
+            yield from self._forward(s, t, toward, centre_p, centre_q, ports.s_sides, ports.t_sides, True)
+            yield from self._forward(s, t, toward, ports.s_bottom, ports.t_top, ports.s_sides, ports.t_sides, False)
+            return
+        if toward and ports.s_sides:  # L up into the bottom of an earlier symbol
+            side = s.side_port(toward)
+            if side in ports.s_sides:
+                for q in ports.t_bottom:
+                    if (q[1] - side[1]) * toward > 0.5:
+                        yield [side[1:], (q[1], side[2]), q[1:]], (side[0], q[0])
+        for p in ports.s_top:
+            for q in ports.t_bottom:
+                if abs(p[1] - q[1]) < EPS:
+                    yield [p[1:], q[1:]], (p[0], q[0])
+                for zone, low in ((t.below, False), (s.above, True)):
+                    if zone is None:
                         continue
-                    for xv in self._corridors([s.column, t.column], direction):
-                        if (xv - sp[1]) * direction > 0.5 and (xv - tp[1]) * direction > 0.5:
-                            yield [sp[1:], (xv, sp[2]), (xv, tp[2]), tp[1:]], (sp[0], tp[0])
-        yield from self._channels(s, t, down, toward, s_bottom, s_top, s_sides, t_top, t_bottom, t_sides)
+                    middle = (zone.lo + zone.hi) / 2
+                    if self._clear(p[1], p[2], middle) and self._clear(q[1], middle, q[2]):
+                        for y in zone.candidates(low):
+                            yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
+        for sp in ports.s_sides:  # U through a corridor into the side
+            direction = 1 if sp[0] == "right" else -1
+            for tp in ports.t_sides:
+                if tp[0] != sp[0]:
+                    continue
+                for xv in self._corridors([s.column, t.column], direction):
+                    if (xv - sp[1]) * direction > 0.5 and (xv - tp[1]) * direction > 0.5 \
+                            and self._clear(xv, sp[2], tp[2]):
+                        yield [sp[1:], (xv, sp[2]), (xv, tp[2]), tp[1:]], (sp[0], tp[0])
 
     def straight(self, source: Node, target: Node) -> list[Point] | None:
         """A straight drop from the bottom centre of source to the top centre of target, if free."""
@@ -343,24 +237,40 @@ class Router:
         for p in s_bottom:  # Z through one gap
             for q in t_top:
                 for zone, low in ((t.above, True), (s.below, False)):
-                    for y in zone.candidates(low):
-                        yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
+                    middle = (zone.lo + zone.hi) / 2
+                    if self._clear(p[1], p[2], middle) and self._clear(q[1], middle, q[2]):
+                        for y in zone.candidates(low):
+                            yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
 
-    def _channels(self, s, t, down, toward, s_bottom, s_top, s_sides, t_top, t_bottom, t_sides):
-        """Gap, corridor, gap: always exists while the page has room, so it is the last resort."""
-        exits = [("v", p, s.below) for p in s_bottom] + [("v", p, s.above) for p in s_top]
-        exits += [("h", p, None) for p in s_sides]
-        entries = [("v", q, t.above) for q in t_top] + [("h", q, None) for q in t_sides]
-        entries += [("v", q, t.below) for q in t_bottom]
+    def _clear(self, x: float, y0: float, y1: float) -> bool:
+        """No symbol on a vertical run, apart from the one a port sits on (touched, never crossed)."""
+        lo, hi = min(y0, y1) + 0.05, max(y0, y1) - 0.05
+        return not any(x0 < x < x1 and min(hi, b1) - max(lo, b0) > EPS and not (b0 < y0 < b1 or b0 < y1 < b1)
+                       for _, x0, b0, x1, b1 in self.obstacles)
+
+    def _channel(self, s: Node, t: Node, ports: _Ports, strict: bool) -> tuple[list[Point], tuple[str, str]] | None:
+        """Gap, corridor, gap: exists while the page has room, so it is the last resort.
+
+        Chosen piece by piece: a corridor whose run is clear of symbols, then the first gap track
+        that leaves the source cleanly, then the first that reaches the target cleanly.
+        """
+        down = ports.down
+        exits = [("v", p, s.below) for p in ports.s_bottom] + [("v", p, s.above) for p in ports.s_top]
+        exits += [("h", p, None) for p in ports.s_sides]
+        entries = [("v", q, t.above) for q in ports.t_top] + [("h", q, None) for q in ports.t_sides]
+        entries += [("v", q, t.below) for q in ports.t_bottom]
         if not down:
-            entries = entries[len(t_top):] + entries[:len(t_top)]
+            entries = entries[len(ports.t_top):] + entries[:len(ports.t_top)]
         near = [t.column, s.column] if down else [s.column, t.column]
-        corridors = self._corridors(near, toward or 1)
+        corridors = self._corridors(near, ports.toward or 1)
+        checks = 0
         for exit_kind, p, exit_zone in exits:
             for entry_kind, q, entry_zone in entries:
                 if exit_kind == "v" and entry_kind == "v" and exit_zone is entry_zone:
                     for y in exit_zone.candidates(True):
-                        yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
+                        path = simplify([p[1:], (p[1], y), (q[1], y), q[1:]])
+                        if path and self._path_ok(path, s.key, t.key, strict):
+                            return path, (p[0], q[0])
                     continue
                 for xv in corridors:
                     if exit_kind == "h" and (xv - p[1]) * (1 if p[0] == "right" else -1) <= 0.5:
@@ -373,11 +283,49 @@ class Router:
                     y_to = (entry_zone.lo + entry_zone.hi) / 2 if entry_kind == "v" else q[2]
                     if not self._segment_ok((xv, y_from), (xv, y_to), (), strict=False):
                         continue
-                    starts = [[p[1:], (p[1], y1), (xv, y1)] for y1 in exit_zone.candidates(down)[:6]] \
+                    # The stretch between the two gaps is part of every route through this corridor.
+                    core = sorted((_edge(exit_zone, y_to, p[2]), _edge(entry_zone, y_from, q[2])))
+                    if strict and not self._parallel_free(xv, *core, (s.key, t.key)):
+                        continue
+                    starts = [[p[1:], (p[1], y1), (xv, y1)] for y1 in exit_zone.candidates(None)] \
                         if exit_kind == "v" else [[p[1:], (xv, p[2])]]
-                    for start in starts:
-                        if entry_kind == "h":
-                            yield start + [(xv, q[2]), q[1:]], (p[0], q[0])
-                            continue
-                        for y2 in entry_zone.candidates(entry_zone is t.above)[:6]:
-                            yield start + [(xv, y2), (q[1], y2), q[1:]], (p[0], q[0])
+                    ends = [[(xv, q[2]), q[1:]]] if entry_kind == "h" else \
+                        [[(xv, y2), (q[1], y2), q[1:]] for y2 in entry_zone.candidates(entry_zone is t.above)]
+                    # Each end of the route is checked on its own first; only good pairs are joined.
+                    heads = [h for h in starts if (path := simplify(h)) and self._path_ok(path, s.key, "", strict)]
+                    if not heads:
+                        continue
+                    tails = [e for e in ends if (path := simplify(e)) and self._path_ok(path, "", t.key, strict)]
+                    for head in heads:
+                        for tail in tails:
+                            path = simplify(head + tail)
+                            checks += 1
+                            if path and self._path_ok(path, s.key, t.key, strict):
+                                return path, (p[0], q[0])
+                            if checks >= CHANNEL_BUDGET:
+                                return None
+        return None
+
+
+def _edge(zone: Zone | None, toward: float, exact: float) -> float:
+    """The border of a gap on the side facing `toward` (a side port has no gap: its own height)."""
+    if zone is None:
+        return exact
+    return zone.hi if toward > zone.hi else zone.lo
+
+
+class _Ports:
+    """The ports of both ends a search may use, and which way the target lies."""
+
+    def __init__(self, router: Router, s: Node, t: Node, reuse: bool):
+        self.down = t.y >= s.y + s.h - EPS
+        self.toward = toward = 1 if t.cx > s.cx + EPS else -1 if t.cx < s.cx - EPS else 0
+        free = router._free
+        self.s_bottom = free(s, s.bottom_ports(), reuse) if s.below else []
+        self.s_top = free(s, s.top_ports(), reuse) if (s.kind == "pentagon" and s.above) else []
+        self.t_top = free(t, t.top_ports(), reuse) if t.above else []
+        self.t_bottom = free(t, t.bottom_ports(), reuse) if t.below else []
+        s_sides = [s.side_port(d) for d in ((toward or 1), -(toward or 1))] if s.has_sides else []
+        self.s_sides = [p for p in s_sides if reuse or p[0] not in s.used]
+        t_sides = [t.side_port(d) for d in ((-toward or 1), (toward or -1))] if t.has_sides else []
+        self.t_sides = [p for p in t_sides if reuse or p[0] not in t.used]
