@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
     if not args_list:
         # The one place the core reaches the window, and only when asked to open it.
-        from ui.app import run
+        from ui.app import run  # noqa: TID251
 
         return run(sys.argv[:1])
     _tolerant_streams()

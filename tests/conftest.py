@@ -46,3 +46,27 @@ def _one_qt_application(qapp):
     """A QApplication from the start: headless code would otherwise create a bare QGuiApplication
     first (sopdesk.qt.fonts.ensure_app), and widget tests cannot run after that."""
     return qapp
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """Main windows over a library in tmp_path, with scripted dialogs: make() -> (window, dialogs)."""
+    from sopdesk.storage import Library
+    from ui.main_window import MainWindow
+    from ui.ui_state import UiState
+
+    from .gui_helpers import ScriptedDialogs
+
+    opened = []
+
+    def make(library_dir=None):
+        dialogs = ScriptedDialogs()
+        window = MainWindow(UiState(tmp_path / "ui.ini"), Library.open(library_dir or tmp_path / "pustaka"), dialogs)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append(window)
+        return window, dialogs
+
+    yield make
+    for window in opened:
+        window.library.close()

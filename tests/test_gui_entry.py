@@ -1,37 +1,17 @@
 """A user types fixture contoh-peminjaman-arsip into a new SOP through the real widgets, saves, reopens it."""
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 
 from sopdesk.interchange import sop_to_fixture
 from sopdesk.model import END
-from sopdesk.storage import Library
-from ui.main_window import TAB_ACTORS, TAB_BOXES, TAB_IDENTITY, TAB_STEPS, MainWindow
+from ui.main_window import TAB_ACTORS, TAB_BOXES, TAB_IDENTITY, TAB_STEPS
 from ui.step_model import Col
-from ui.ui_state import UiState
 
 from .conftest import load_fixture
-from .gui_helpers import ScriptedDialogs, StepTableDriver, pick_date
+from .gui_helpers import StepTableDriver, pick_date
 
 FIXTURE = "contoh-peminjaman-arsip"
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make():
-        dialogs = ScriptedDialogs()
-        window = MainWindow(UiState(tmp_path / "ui.ini"), Library.open(tmp_path / "pustaka"), dialogs)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window, dialogs
-
-    yield make
-    for window in windows:
-        window.library.close()
 
 
 def numbered(items):

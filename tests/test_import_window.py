@@ -3,24 +3,15 @@ import pytest
 
 from sopdesk.interchange import read_sop_json, sop_to_fixture
 from sopdesk.outputs import write_xlsx
-from sopdesk.storage import Library
-from ui.main_window import MainWindow
-from ui.ui_state import UiState
 
 from .conftest import FIXTURES_DIR, load_fixture
-from .gui_helpers import ScriptedDialogs
 
 ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    dialogs = ScriptedDialogs()
-    win = MainWindow(UiState(tmp_path / "ui.ini"), Library.open(tmp_path / "pustaka"), dialogs)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.library.close()
+def window(make_window):
+    return make_window()[0]
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sopdesk.interchange import read_sop_json, sop_to_fixture
-from sopdesk.storage import Library
 from ui import dialogs as dlg
-from ui.main_window import TAB_IDENTITY, TAB_STEPS, MainWindow
+from ui.main_window import TAB_IDENTITY, TAB_STEPS
 from ui.ui_state import Profile, UiState
 
 from .conftest import FIXTURES_DIR, load_fixture
@@ -18,21 +17,8 @@ from .gui_helpers import ScriptedDialogs
 
 
 @pytest.fixture
-def env(qtbot, tmp_path):
-    opened = []
-
-    def make(library_dir=None):
-        dialogs = ScriptedDialogs()
-        library = Library.open(library_dir or tmp_path / "pustaka")
-        window = MainWindow(UiState(tmp_path / "ui.ini"), library, dialogs)
-        qtbot.addWidget(window)
-        window.show()
-        opened.append(window)
-        return window, dialogs
-
-    yield make
-    for window in opened:
-        window.library.close()
+def env(make_window):
+    return make_window
 
 
 def import_fixture(window, dialogs, name):

@@ -6,24 +6,17 @@ import subprocess
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from sopdesk.storage import Library
-from ui.main_window import TAB_STEPS, MainWindow
-from ui.ui_state import UiState
+from ui.main_window import TAB_STEPS
 
 from .conftest import FIXTURES_DIR
-from .gui_helpers import ScriptedDialogs
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    dialogs = ScriptedDialogs()
-    win = MainWindow(UiState(tmp_path / "ui.ini"), Library.open(tmp_path / "pustaka"), dialogs)
-    qtbot.addWidget(win)
-    win.show()
+def window(make_window):
+    win, dialogs = make_window()
     dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
     win.import_json_action.trigger()
-    yield win
-    win.library.close()
+    return win
 
 
 def kegiatan_cell_text(document, step_index):
