@@ -140,3 +140,15 @@ def test_export_to_an_unwritable_place_says_so(window, tmp_path):
     window.dialogs.answer("save_file", (str(tmp_path / "tidak-ada" / "sop.docx"), ""))
     window.export_docx_action.trigger()
     assert window.dialogs.errors and window.dialogs.errors[-1][0] == "Gagal mengekspor Word"
+
+
+def test_print_preview_speaks_indonesian(window, qtbot):
+    from PySide6.QtGui import QAction
+
+    from ui.printing import PREVIEW_ACTIONS, print_with_preview
+
+    dialog = print_with_preview(window.preview.document, window)
+    qtbot.addWidget(dialog)
+    texts = {a.text() for a in dialog.findChildren(QAction) if a.text()}
+    assert "Cetak" in texts and "Halaman berikutnya" in texts
+    assert not texts & set(PREVIEW_ACTIONS)

@@ -77,8 +77,13 @@ class Dialogs:
         return QFileDialog.getExistingDirectory(self.parent, title, folder)
 
     def text_input(self, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
-        return value if ok else None
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        dialog.setOkButtonText("OK")
+        dialog.setCancelButtonText("Batal")
+        return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def paste_lines(self, title: str) -> str | None:
         """Many lines at once; the caller splits them into items."""

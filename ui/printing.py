@@ -1,7 +1,7 @@
 """Printing with a print preview: the same painter as the on-screen preview and the PDF."""
 from __future__ import annotations
 
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
@@ -43,10 +43,25 @@ def paint_document(printer: QPrinter, document: Document) -> None:
         painter.end()
 
 
+# Qt ships no Indonesian translation of its print preview; its toolbar is renamed here.
+PREVIEW_ACTIONS = {
+    "Next page": "Halaman berikutnya", "Previous page": "Halaman sebelumnya", "First page": "Halaman pertama",
+    "Last page": "Halaman terakhir", "Fit width": "Pas lebar", "Fit page": "Pas halaman", "Zoom in": "Perbesar",
+    "Zoom out": "Perkecil", "Portrait": "Tegak", "Landscape": "Mendatar", "Show single page": "Satu halaman",
+    "Show facing pages": "Dua halaman berhadapan", "Show overview of all pages": "Semua halaman",
+    "Print": "Cetak", "Page setup": "Pengaturan halaman", "Close": "Tutup",
+}
+
+
 def print_with_preview(document: Document, parent: QWidget | None = None) -> QPrintPreviewDialog:
     """Open Qt's print preview (which has its own Cetak button); returned so callers and tests can drive it."""
     printer = make_printer(document)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle("Pratinjau cetak")
+    for action in dialog.findChildren(QAction):
+        indonesian = PREVIEW_ACTIONS.get(action.text().replace("&", ""))
+        if indonesian:
+            action.setText(indonesian)
+            action.setToolTip(indonesian)
     dialog.paintRequested.connect(lambda target: paint_document(target, document))
     return dialog
