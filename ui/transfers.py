@@ -1,0 +1,165 @@
+"""File transfers of the main window: JSON and Excel in; JSON, PDF, Word and Excel out; printing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QScrollArea, QWidget
+
+from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
+from sopdesk.model import Sop, new_id
+from sopdesk.storage import LibraryReadOnly, StorageError
+
+from . import dialogs as dlg
+
+
+class TransfersMixin:
+    """Mixed into MainWindow; uses its controller, library, preview, dialogs and state."""
+
+    # ---- JSON ----------------------------------------------------------------------------
+    def import_json(self, path: str | None = None) -> bool:
+        if path is None:
+            path = self.dialogs.open_file("Impor JSON", self.state.last_folder(), "Berkas JSON (*.json)")
+        if not path or not self.confirm_discard():
+            return False
+        try:
+            sop = read_sop_json(path)
+        except InterchangeError as exc:
+            self.dialogs.error("Berkas tidak dapat diimpor", str(exc))
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        known = {e.id for e in self.library.entries()} | {e.id for e in self.library.list_trash()}
+        if sop.id in known:
+            # Importing never overwrites a library SOP: a same-id file becomes a new SOP.
+            if not self.dialogs.confirm("SOP sudah ada",
+                                        "SOP dalam berkas ini sudah ada di pustaka. Impor sebagai SOP baru "
+                                        "(salinan)? SOP di pustaka tidak diubah.", yes="Impor sebagai salinan"):
+                return False
+            sop.id = new_id()
+        self.open_document(sop, in_library=False, modified=True)
+        return True
+
+    def import_xlsx(self, path: str | None = None) -> bool:
+        """Hand-made or exported sheets: a report first; nothing reaches the library before the user agrees."""
+        from sopdesk.importers.xlsx import XlsxImportError, import_xlsx
+
+        if path is None:
+            path = self.dialogs.open_file("Impor Excel", self.state.last_folder(),
+                                          "Buku kerja Excel (*.xlsx *.xlsm);;Semua berkas (*)")
+        if not path or not self.confirm_discard():
+            return False
+        try:
+            result = import_xlsx(Path(path))
+        except XlsxImportError as exc:
+            self.dialogs.error("Berkas Excel tidak dapat diimpor", str(exc))
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        chosen = self.dialogs.review_import(result.sops, self._import_preview)
+        if not chosen:
+            return False
+        known = {e.id: e.nama for e in self.library.entries()} | {e.id: e.nama for e in self.library.list_trash()}
+        kept = []
+        for sop in chosen:
+            if sop.id in known:
+                answer = self.dialogs.ask_import_conflict(known[sop.id] or sop.identity.nama)
+                if answer == "skip":
+                    continue
+                if answer == "copy":
+                    sop.id = new_id()
+            kept.append(sop)
+        if not kept:
+            return False
+        if len(kept) == 1:
+            # One SOP opens in the editor, unsaved, exactly like a new draft.
+            self.open_document(kept[0], in_library=False, modified=True)
+            return True
+        # Several SOPs were reviewed and confirmed together: they go straight into the library.
+        saved = 0
+        for sop in kept:
+            try:
+                self.library.save(sop)
+                saved += 1
+            except (StorageError, LibraryReadOnly) as exc:
+                self.dialogs.error("Gagal menyimpan hasil impor", str(exc))
+                break
+        self._flush_timer.start()
+        self.refresh_library()
+        if saved:
+            self.open_document(self.library.load(kept[0].id), in_library=True)
+            self.dialogs.info("Impor selesai", f"{saved} SOP diimpor ke pustaka.")
+        return saved > 0
+
+    def _import_preview(self, sop: Sop) -> QWidget:
+        from .preview import PageCanvas
+
+        canvas = PageCanvas()
+        canvas.set_zoom(0.35)
+        canvas.set_document(self.preview.lay_out(sop))
+        scroll = QScrollArea()
+        scroll.setWidget(canvas)
+        return scroll
+
+    def export_json(self, path: str | None = None, fixture: bool = False) -> bool:
+        if path is None:
+            suggested = str(Path(self.state.last_folder() or Path.home()) / f"{_file_name(self.controller.sop)}.json")
+            path, chosen = self.dialogs.save_file("Ekspor JSON", suggested,
+                                                  [dlg.JSON_FILTER_NATIVE, dlg.JSON_FILTER_FIXTURE])
+            if not path:
+                return False
+            fixture = chosen == dlg.JSON_FILTER_FIXTURE
+        sop = self.controller.sop
+        text = dumps(sop_to_fixture(sop) if fixture else sop_to_native(sop))
+        try:
+            from sopdesk.atomic import atomic_write_text
+
+            atomic_write_text(Path(path), text)
+        except OSError as exc:
+            self.dialogs.error("Gagal mengekspor", f"{path}: {exc.strerror or exc}")
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        return True
+
+    # ---- page formats ----------------------------------------------------------------------
+    def _ask_export_path(self, title: str, extension: str, filter_text: str) -> str:
+        folder = Path(self.state.last_folder() or Path.home())
+        path, _chosen = self.dialogs.save_file(title, str(folder / f"{_file_name(self.controller.sop)}.{extension}"),
+                                               [filter_text])
+        if path and not path.lower().endswith(f".{extension}"):
+            path += f".{extension}"
+        return path
+
+    def export_pdf(self, path: str | None = None) -> bool:
+        return self.export_office("pdf", path)
+
+    def export_office(self, extension: str, path: str | None = None) -> bool:
+        """PDF, Word or Excel from the same page model the preview shows."""
+        from sopdesk import outputs
+
+        title, filter_text, writer = {
+            "pdf": ("Ekspor PDF", "Dokumen PDF (*.pdf)", outputs.write_pdf),
+            "docx": ("Ekspor Word", "Dokumen Word (*.docx)", outputs.write_docx),
+            "xlsx": ("Ekspor Excel", "Buku kerja Excel (*.xlsx)", outputs.write_xlsx),
+        }[extension]
+        path = path or self._ask_export_path(title, extension, filter_text)
+        if not path:
+            return False
+        self.preview.refresh()
+        try:
+            writer(self.controller.sop, Path(path), document=self.preview.document)
+        except OSError as exc:
+            self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}", f"{path}: {exc.strerror or exc}")
+            return False
+        self.state.set_last_folder(str(Path(path).parent))
+        return True
+
+    def print_document(self) -> None:
+        from .printing import print_with_preview
+
+        self.preview.refresh()
+        dialog = print_with_preview(self.preview.document, self)
+        dialog.exec()
+
+
+def _file_name(sop: Sop) -> str:
+    base = sop.identity.nama or "sop"
+    keep = "".join(c if c.isalnum() or c in " -_" else " " for c in base)
+    return " ".join(keep.split())[:80] or "sop"
