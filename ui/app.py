@@ -25,6 +25,29 @@ def settings_for_environment() -> UiState:
     return UiState()
 
 
+def install_error_handler(log_folder: Path) -> None:
+    """An unexpected error shows an Indonesian message and is written to a log; the window stays open."""
+    import traceback
+
+    def handle(kind, value, tb) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log = log_folder / "galat.log"
+        try:
+            log_folder.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as stream:
+                stream.write(text + "\n")
+        except OSError:
+            log = None
+        if sys.__stderr__ is not None:  # None under pythonw on Windows
+            sys.__stderr__.write(text)
+        where = f" Rinciannya dicatat di {log}." if log else ""
+        QMessageBox.critical(None, "Terjadi kesalahan",
+                             f"SOP Desk menemui kesalahan yang tidak terduga ({kind.__name__}).{where}\n\n"
+                             "Pekerjaan Anda yang belum disimpan tetap ada; simpan sekarang bila bisa.")
+
+    sys.excepthook = handle
+
+
 def start(argv: list[str]) -> tuple[QApplication, MainWindow | None]:
     """Create the application and show the main window (None when the library cannot be opened)."""
     app = QApplication.instance() or QApplication(argv)
@@ -39,6 +62,7 @@ def start(argv: list[str]) -> tuple[QApplication, MainWindow | None]:
                              f"{exc}\n\nPeriksa folder pustaka atau pindahkan lewat Preferensi.")
         return app, None
     window = MainWindow(state, library)
+    install_error_handler(library.root.parent / "log")
     window.show()
     return app, window
 

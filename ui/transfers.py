@@ -148,6 +148,11 @@ class TransfersMixin:
         except OSError as exc:
             self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}", f"{path}: {exc.strerror or exc}")
             return False
+        except Exception as exc:  # a writer's slip must not cost the user the open document
+            self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}",
+                               f"{path}: terjadi kesalahan saat menulis berkas ({type(exc).__name__}: {exc}). "
+                               "SOP Anda tidak berubah.")
+            return False
         self.state.set_last_folder(str(Path(path).parent))
         return True
 
