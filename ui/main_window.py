@@ -76,7 +76,7 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.splitter.addWidget(self.preview)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 640, 460])
+        self.splitter.setSizes([420, 620, 460])
         self.setCentralWidget(self.splitter)
 
         self.problems_panel = ProblemsPanel(self.controller)
@@ -457,7 +457,13 @@ class MainWindow(TransfersMixin, QMainWindow):
         if not self._docks_sized:
             # Docks take their size from the window only once it is shown.
             self._docks_sized = True
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical))
+            QTimer.singleShot(0, self._initial_sizes)
+
+    def _initial_sizes(self) -> None:
+        # Docks and splitters size themselves from the window only once it is shown.
+        self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical)
+        width = self.splitter.width()
+        self.splitter.setSizes([int(width * 0.29), int(width * 0.40), int(width * 0.31)])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.confirm_discard():
