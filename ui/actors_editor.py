@@ -50,8 +50,10 @@ class ActorsEditor(QWidget):
         row.addWidget(self.list, 1)
         row.addLayout(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Urutan daftar ini adalah urutan kolom Pelaksana pada bagan alir "
-                                "(biasanya dari pejabat tertinggi)."))
+        note = QLabel("Urutan daftar ini adalah urutan kolom Pelaksana pada bagan alir "
+                      "(biasanya dari pejabat tertinggi).")
+        note.setWordWrap(True)
+        layout.addWidget(note)
         layout.addLayout(row)
         controller.document_changed.connect(self._on_controller_document_changed)
 

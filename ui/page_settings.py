@@ -1,7 +1,7 @@
 """Page settings of the open SOP: paper, orientation, margins, numbering row, off-page labels."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel, QWidget
 
 from sopdesk.model import PAPER_SIZES_MM
 
@@ -25,8 +25,8 @@ class PageSettingsEditor(QWidget):
         self.landscape = QCheckBox("Lanskap (mendatar)")
         self.landscape.clicked.connect(lambda on: controller.set_page("landscape", on, "orientasi"))
         self.margins: dict[str, QDoubleSpinBox] = {}
-        margin_row = QHBoxLayout()
-        for attr, text in MARGINS:
+        margin_row = QGridLayout()
+        for position, (attr, text) in enumerate(MARGINS):
             spin = QDoubleSpinBox()
             spin.setRange(0, 60)
             spin.setDecimals(1)
@@ -35,18 +35,19 @@ class PageSettingsEditor(QWidget):
             spin.valueChanged.connect(lambda value, attr=attr, text=text: controller.set_page(attr, value,
                                                                                               f"margin {text}"))
             self.margins[attr] = spin
-            margin_row.addWidget(QLabel(text))
-            margin_row.addWidget(spin)
-        self.numbering_row = QCheckBox("Baris nomor kolom (1, 2, 3 …) di bawah kepala tabel")
+            margin_row.addWidget(QLabel(text), position // 2, (position % 2) * 2)
+            margin_row.addWidget(spin, position // 2, (position % 2) * 2 + 1)
+        self.numbering_row = QCheckBox("Baris nomor kolom (1, 2, 3 …)")
+        self.numbering_row.setToolTip("Baris kecil berisi nomor kolom tepat di bawah kepala tabel bagan alir.")
         self.numbering_row.clicked.connect(lambda on: controller.set_page("numbering_row", on, "baris nomor kolom"))
         self.offpage = QComboBox()
         for value, text in OFFPAGE_CHOICES:
             self.offpage.addItem(text, value)
         self.offpage.activated.connect(
             lambda i: controller.set_page("offpage_labels", self.offpage.itemData(i), "label penghubung"))
-        self.combine = QCheckBox("Identitas dan bagan alir dalam satu halaman bila muat")
+        self.combine = QCheckBox("Identitas dan bagan alir satu halaman bila muat")
         self.combine.clicked.connect(lambda on: controller.set_page("combine_pages", on, "gabung halaman"))
-        self.flatten = QCheckBox("Ratakan bagan: di Word, bagan alir tiap halaman menjadi gambar")
+        self.flatten = QCheckBox("Ratakan bagan (Word: bagan alir sebagai gambar)")
         self.flatten.setToolTip("Untuk penerima yang aplikasinya merusak bentuk bagan; bagan tidak dapat diubah lagi "
                                 "di Word.")
         self.flatten.clicked.connect(lambda on: controller.set_page("flatten_chart", on, "ratakan bagan"))

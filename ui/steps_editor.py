@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -173,6 +174,8 @@ class StepsEditor(QWidget):
         self.model.modelReset.connect(self._apply_delegates)
 
         self.toolbar = QToolBar()
+        # Its buttons may run out of sight (a » button shows them) rather than widen the whole editor.
+        self.toolbar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut, slot in (
             ("insert_above", "Sisipkan di atas", "Ins", self.insert_above),
