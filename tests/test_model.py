@@ -128,3 +128,29 @@ def test_structured_time_keeps_its_exact_spelling():
     assert Duration.from_text("10 Menit") == Duration(10, "Menit")
     assert Duration.from_text("10 menit") == Duration(text="10 menit")  # prints as typed
     assert Duration(1.5, "Jam").display() == "1,5 Jam"
+
+
+def test_clone_is_a_deep_copy(arsip):
+    from sopdesk.model import Logo
+
+    arsip.identity.logo = Logo(b"png", "png")
+    twin = arsip.clone()
+    assert twin == arsip
+    twin.identity.dasar_hukum.append("baru")
+    twin.identity.unit_lines[0] = "lain"
+    twin.identity.signer.nama = "lain"
+    twin.actors[0].name = "lain"
+    twin.steps[0].actors.append("x")
+    twin.steps[0].waktu.unit = "Jam"
+    twin.steps[1].kegiatan = "lain"
+    twin.page.paper = "F4"
+    twin.notes.append("lain")
+    assert arsip != twin
+    fresh = sop_from_fixture(load_fixture("contoh-peminjaman-arsip"))
+    assert arsip.identity.dasar_hukum == fresh.identity.dasar_hukum
+    assert arsip.identity.unit_lines == fresh.identity.unit_lines
+    assert arsip.identity.signer == fresh.identity.signer
+    assert [a.name for a in arsip.actors] == [a.name for a in fresh.actors]
+    assert arsip.steps[0].actors == [arsip.actors[3].id]
+    assert arsip.steps[0].waktu.unit == "Menit" and arsip.steps[1].kegiatan == fresh.steps[1].kegiatan
+    assert arsip.page.paper == "A4" and arsip.notes == fresh.notes

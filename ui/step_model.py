@@ -87,6 +87,7 @@ class StepTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._controller = controller
         self._shape = self._current_shape()
+        self._keys = [self._row_key(s) for s in self.sop.steps]
         controller.document_changed.connect(self._on_controller_document_changed)
 
     # ---- column mapping -------------------------------------------------------------------
@@ -231,13 +232,24 @@ class StepTableModel(QAbstractTableModel):
         # Same shape (step ids and actor ids) means cells changed in place: no reset needed.
         return tuple(s.id for s in self.sop.steps), tuple((a.id, a.name) for a in self.sop.actors)
 
+    @staticmethod
+    def _row_key(step) -> tuple:
+        return (step.kegiatan, tuple(step.actors), step.symbol, step.yes_target, step.no_target, step.yes_label,
+                step.no_label, step.kelengkapan, step.waktu.display(), step.output, step.keterangan)
+
     def _on_controller_document_changed(self, scope: str) -> None:
         if scope not in ("steps", "actors", "all"):
             return
         shape = self._current_shape()
+        keys = [self._row_key(s) for s in self.sop.steps]
         if shape != self._shape:
             self.beginResetModel()
             self._shape = shape
+            self._keys = keys
             self.endResetModel()
-        elif self.rowCount() and self.columnCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            return
+        # Only the rows that changed: re-measuring every wrapped row on each keystroke is slow.
+        changed = [row for row, key in enumerate(keys) if row >= len(self._keys) or self._keys[row] != key]
+        self._keys = keys
+        if changed and self.columnCount():
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], self.columnCount() - 1))

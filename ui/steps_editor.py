@@ -166,12 +166,17 @@ class StepsEditor(QWidget):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Rows fit their wrapped text, re-measured only where something changed: ResizeToContents would
+        # measure every cell of every row on each keystroke.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._multiline = MultilineDelegate(self)
         self._symbol = SymbolDelegate(self)
         self._target = TargetDelegate(controller, self)
         self._duration = DurationDelegate(self)
         self.model.modelReset.connect(self._apply_delegates)
+        self.model.modelReset.connect(self.table.resizeRowsToContents)
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
 
         self.toolbar = QToolBar()
         # Its buttons may run out of sight (a » button shows them) rather than widen the whole editor.
@@ -219,6 +224,10 @@ class StepsEditor(QWidget):
         self._apply_delegates()
 
     # ---- helpers --------------------------------------------------------------------------
+    def _on_model_data_changed(self, top_left, bottom_right, _roles=()) -> None:
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            self.table.resizeRowToContents(row)
+
     def _apply_delegates(self) -> None:
         for column in range(self.model.columnCount()):
             self.table.setItemDelegateForColumn(column, None)
