@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,17 @@ from typing import Any, Iterator
 import filelock
 import platformdirs
 from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
-from tinydb.storages import Storage
 
 from .atomic import atomic_write_bytes, fsync_dir, is_temp_file, remove_stale_temps, replace
+from .catalog import (  # noqa: F401 - CatalogEntry and filter_entries are part of this module's API
+    AtomicJSONStorage,
+    CatalogDamaged,
+    CatalogEntry,
+    FlushingCache,
+    entry_of,
+    filter_entries,
+    valid_doc,
+)
 from .interchange import InterchangeError, dumps, parse_json_text, sop_from_data, sop_to_native
 from .model import Sop, new_id
 
@@ -60,19 +66,6 @@ class LibraryReadOnly(StorageError):
         super().__init__(message)
 
 
-class CatalogDamaged(Exception):
-    """catalog.json is not a tinydb file; the library rebuilds it from the SOP files."""
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    id: str
-    nomor: str
-    nama: str
-    unit: str
-    updated_at: str  # ISO 8601 with time zone
-
-
 @dataclass(frozen=True)
 class Revision:
     revision_id: str
@@ -84,19 +77,6 @@ class Revision:
 def default_library_dir() -> Path:
     return platformdirs.user_data_path("SOP Desk", appauthor=False) / "pustaka"
 
-
-def filter_entries(entries: list[CatalogEntry], text: str) -> list[CatalogEntry]:
-    """Entries whose nomor, nama or unit contain every word of `text`, ignoring case."""
-    words = text.casefold().split()
-    found = []
-    for entry in entries:
-        haystack = f"{entry.nomor}\n{entry.nama}\n{entry.unit}".casefold()
-        if all(word in haystack for word in words):
-            found.append(entry)
-    return found
-
-
-# ---- file names ---------------------------------------------------------------------------
 
 _PLAIN_STEM = re.compile(r"[0-9a-z]{1,64}")
 _REVISION_ID = re.compile(r"[0-9A-Za-z_-]{1,80}")
@@ -225,62 +205,6 @@ def _lock_error(root: Path, exc: BaseException) -> StorageError:
     return StorageError(_os_message("mengunci", root / LOCK_NAME, exc))
 
 
-# ---- the tinydb catalogue ----------------------------------------------------------------------
-
-
-class AtomicJSONStorage(Storage):
-    """tinydb storage that replaces its file atomically instead of rewriting it in place."""
-
-    def __init__(self, path: str | Path, read_only: bool = False, start_empty: bool = False) -> None:
-        self.path = Path(path)
-        self.read_only = read_only
-        self.start_empty = start_empty
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        if self.start_empty:
-            return None
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        if not raw.strip():
-            return None
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise CatalogDamaged(str(exc)) from None
-        if not isinstance(data, dict) or not all(
-            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
-        ):
-            raise CatalogDamaged("bukan katalog tinydb")
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.read_only:
-            return  # a read-only window keeps its reconciled view in memory only
-        atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-    def close(self) -> None:
-        pass
-
-
-class FlushingCache(CachingMiddleware):
-    """Holds every catalogue change in memory until the library calls flush()."""
-
-    WRITE_CACHE_SIZE = sys.maxsize
-
-    def pending(self) -> bool:
-        return self._cache_modified_count > 0
-
-
-_DOC_TYPES = {"id": str, "file": str, "nomor": str, "nama": str, "unit": str, "updated_at": str,
-              "mtime_ns": int, "size": int, "trashed": bool}
-
-
-def _valid_doc(doc: Any) -> bool:
-    return all(isinstance(doc.get(key), kind) for key, kind in _DOC_TYPES.items())
-
-
 # ---- the library ---------------------------------------------------------------------------------
 
 
@@ -364,7 +288,7 @@ class Library:
         by_stem: dict[str, Any] = {}
         broken = []
         for doc in docs:
-            if _valid_doc(doc) and doc["file"] not in by_stem and doc["file"] == file_stem(doc["id"]):
+            if valid_doc(doc) and doc["file"] not in by_stem and doc["file"] == file_stem(doc["id"]):
                 by_stem[doc["file"]] = doc
             else:
                 broken.append(doc.doc_id)
@@ -473,7 +397,7 @@ class Library:
             table.update(fields, doc_ids=[doc_id])
         else:
             self._doc_ids[sop.id] = table.insert(fields)
-        return _entry(fields)
+        return entry_of(fields)
 
     def _set_trashed(self, sop_id: str, trashed: bool) -> None:
         doc_id = self._doc_ids.get(sop_id)
@@ -488,7 +412,7 @@ class Library:
         return self._entries(trashed=True)
 
     def _entries(self, trashed: bool) -> list[CatalogEntry]:
-        found = [_entry(doc) for doc in self._table().all() if doc["trashed"] is trashed]
+        found = [entry_of(doc) for doc in self._table().all() if doc["trashed"] is trashed]
         found.sort(key=lambda e: e.updated_at, reverse=True)
         return found
 
@@ -669,11 +593,6 @@ class Library:
         path = self.root / RECOVERY / f"{file_stem(sop_id)}.json"
         with _failing_as("menghapus", path):
             path.unlink(missing_ok=True)
-
-
-def _entry(doc: dict[str, Any]) -> CatalogEntry:
-    return CatalogEntry(id=doc["id"], nomor=doc["nomor"], nama=doc["nama"], unit=doc["unit"],
-                        updated_at=doc["updated_at"])
 
 
 # ---- moving a library --------------------------------------------------------------------------
