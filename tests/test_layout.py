@@ -346,3 +346,14 @@ def test_endless_identity_lists_are_cut_to_one_page_and_reported():
     check_document(sop, document)
     assert "identity-too-tall" in [p.code for p in layout_problems(sop, document)]
     assert any(c.clipped for c in document.pages[0].tables[0].cells)
+
+
+def test_a_loop_back_that_fits_on_a_page_is_not_cut_by_a_break():
+    from sopdesk.layout.paginate import paginate
+
+    heights = [20.0] * 10
+    # Without the loop, pages hold 5 rows: 0-4 | 5-9. The loop 3 <- 6 would be cut.
+    assert paginate(heights, 110, 110, 5) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    assert paginate(heights, 110, 110, 5, loops=[(3, 6)]) == [[0, 1, 2], [3, 4, 5, 6, 7], [8, 9]]
+    # A loop longer than a page cannot be kept whole: the greedy break stays.
+    assert paginate(heights, 110, 110, 5, loops=[(1, 9)]) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]

@@ -122,7 +122,8 @@ def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: st
     breaks: list[list[int]] = [[]]
     for _ in range(6):
         tallest = max(capacity - 2 * band, 5.0)
-        breaks = paginate([min(r.height, tallest) for r in rows], capacity, capacity, band)
+        loops = [(f.target, f.source) for f in flows if f.target < f.source]
+        breaks = paginate([min(r.height, tallest) for r in rows], capacity, capacity, band, loops)
         page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
         crowd: dict[tuple[int, bool], int] = {}
         for crossing in crossings(flows, page_of, style):

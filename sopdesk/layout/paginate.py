@@ -4,13 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def paginate(heights: list[float], first_capacity: float, capacity: float, band: float) -> list[list[int]]:
+def paginate(heights: list[float], first_capacity: float, capacity: float, band: float,
+             loops: list[tuple[int, int]] = ()) -> list[list[int]]:
     """Split rows (by index) into pages by height; rows are never split.
 
     first_capacity is the room for rows on the first flowchart page, capacity on later ones.
     Later pages keep `band` free at the top for incoming off-page connectors and every page but
     the last keeps `band` free at the bottom for outgoing ones. A row taller than a page gets a
     page of its own (the engine has already cut such rows down to fit).
+
+    loops are back-edges (target row, source row). When a break would cut a loop that fits on one
+    page, the page ends just before the loop's target instead, so the loop is drawn whole rather
+    than through two pairs of off-page connectors.
     """
     pages: list[list[int]] = []
     index, count = 0, len(heights)
@@ -24,8 +29,17 @@ def paginate(heights: list[float], first_capacity: float, capacity: float, band:
         while index < count and (index == start or used + heights[index] <= room + 1e-6):
             used += heights[index]
             index += 1
+        index = _keep_loops_whole(heights, loops, start, index, capacity - 2 * band)
         pages.append(list(range(start, index)))
     return pages or [[]]
+
+
+def _keep_loops_whole(heights: list[float], loops, start: int, end: int, page_room: float) -> int:
+    """Where the page starting at `start` should end: `end`, or earlier so a cut loop starts the next page."""
+    for target, source in sorted(loops):
+        if start < target < end <= source and sum(heights[target:source + 1]) <= page_room + 1e-6:
+            return target
+    return end
 
 
 @dataclass
