@@ -5,31 +5,20 @@ The preview and problems panel refresh later, on their own timers (see bench_pre
 """
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtWidgets import QApplication  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate_sop  # noqa: E402
-from sopdesk.storage import Library  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.ui_state import UiState  # noqa: E402
+from bench.window import scratch_window  # noqa: E402
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(UiState(Path(tmp) / "ui.ini"), Library.open(Path(tmp) / "pustaka"))
-        window.show()
+    with scratch_window() as (app, window):
         for steps in (20, 100, 300):
             window.open_document(generate_sop(random.Random(steps), steps, 8), in_library=False)
             app.processEvents()
@@ -47,7 +36,6 @@ def main() -> None:
                 cell.append(time.perf_counter() - began)
             print(f"{steps:3d} steps: typing in Nama SOP {statistics.median(name) * 1000:.1f} ms, "
                   f"editing a step cell {statistics.median(cell) * 1000:.1f} ms per edit (median of 30)")
-        window.library.close()
 
 
 if __name__ == "__main__":

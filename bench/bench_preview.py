@@ -5,33 +5,20 @@ visible part of the preview.
 """
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtWidgets import QApplication  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate_sop  # noqa: E402
-from sopdesk.storage import Library  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.ui_state import UiState  # noqa: E402
+from bench.window import scratch_window  # noqa: E402
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(UiState(Path(tmp) / "ui.ini"), Library.open(Path(tmp) / "pustaka"))
-        window.resize(1500, 900)
-        window.show()
-        app.processEvents()
+    with scratch_window() as (app, window):
         for steps in (20, 100, 300):
             sop = generate_sop(random.Random(steps), steps, 8)
             window.open_document(sop, in_library=False)
@@ -48,7 +35,6 @@ def main() -> None:
             print(f"{steps:3d} steps, {window.preview.page_count():2d} pages: layout median "
                   f"{statistics.median(layouts) * 1000:.1f} ms, layout + repaint median "
                   f"{statistics.median(totals) * 1000:.1f} ms (goal at 100 steps < 100 ms)")
-        window.library.close()
 
 
 if __name__ == "__main__":

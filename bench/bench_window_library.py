@@ -49,17 +49,9 @@ def main() -> None:
     print(f"window start with {runs[0][1].split()[-1]} SOPs: median "
           f"{statistics.median(r[0] for r in runs) * 1000:.0f} ms (goal < 1000 ms)")
 
-    from PySide6.QtWidgets import QApplication
+    from bench.window import scratch_window
 
-    from sopdesk.storage import Library
-    from ui.main_window import MainWindow
-    from ui.ui_state import UiState
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(UiState(Path(tmp) / "ui.ini"), Library.open(library_root))
-        window.show()
-        app.processEvents()
+    with scratch_window(library_root) as (app, window):
         search = window.library_panel.search
         for word in ("arsip", "Biro", "OT.01"):
             times = []
@@ -83,7 +75,6 @@ def main() -> None:
             saves.append(time.perf_counter() - began)
         print(f"saving one SOP from the window (file, list refresh): median {statistics.median(saves) * 1000:.1f} ms "
               "(goal < 50 ms)")
-        window.library.close()
 
 
 if __name__ == "__main__":
