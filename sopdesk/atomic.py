@@ -1,8 +1,9 @@
-"""Crash-safe file writes: a sibling temp file, fsync, os.replace and a directory fsync."""
+"""Crash-safe file writes (a sibling temp file, fsync, os.replace, a directory fsync) and bounded reads."""
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,56 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         _remove_quietly(temp)
         raise
     fsync_dir(path.parent)
+
+
+class NotRegularFile(OSError):
+    """The path names a FIFO, a device, a folder or a socket: reading it could block or never end."""
+
+
+class FileTooLarge(OSError):
+    """A regular file bigger than the caller's limit; its size is in `size`."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__(f"{path}: {size} bytes")
+        self.size = size
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; symlinks to regular files are followed.
+
+    The type is checked on the opened descriptor, not on the name, so a file swapped for a FIFO
+    between a listing and this read cannot block (O_NONBLOCK makes the open itself return at once).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except IsADirectoryError:
+        raise NotRegularFile(f"{path}") from None
+    except PermissionError:
+        # Windows refuses to open a folder with PermissionError; say what it really is.
+        if os.path.isdir(path):
+            raise NotRegularFile(f"{path}") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"{path}")
+        if info.st_size > limit:
+            raise FileTooLarge(path, info.st_size)
+        chunks = []
+        left = limit + 1  # a file that grows while we read is still cut off at the limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise FileTooLarge(path, len(data))
+        return data
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from .atomic import atomic_write_bytes
+from .atomic import FileTooLarge, NotRegularFile, atomic_write_bytes, read_regular_file
+
+MAX_CATALOG_BYTES = 200 * 1024 * 1024
+"""Far above a catalogue of 100,000 SOPs; anything bigger is not ours and is rebuilt rather than read."""
 
 
 class CatalogDamaged(Exception):
@@ -27,6 +30,8 @@ class CatalogEntry:
     nama: str
     unit: str
     updated_at: str  # ISO 8601 with time zone
+    # After a save: the fields whose text could not be stored as typed and was cleaned (labels in Indonesian).
+    cleaned: tuple[str, ...] = field(default=(), compare=False)
 
 
 def filter_entries(entries: list[CatalogEntry], text: str) -> list[CatalogEntry]:
@@ -55,17 +60,28 @@ class AtomicJSONStorage(Storage):
         if self.start_empty:
             return None
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path, MAX_CATALOG_BYTES)
         except FileNotFoundError:
             return None
+        except NotRegularFile:
+            raise CatalogDamaged("bukan berkas biasa") from None
+        except FileTooLarge as exc:
+            raise CatalogDamaged(f"terlalu besar, {exc.size} bita") from None
+        except OSError as exc:
+            raise CatalogDamaged(exc.strerror or str(exc)) from None
         if not raw.strip():
             return None
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise CatalogDamaged(str(exc)) from None
+        except RecursionError:
+            raise CatalogDamaged("susunan JSON terlalu dalam") from None
+        # tinydb turns every document key into an int and trusts every table to be a dict of dicts.
         if not isinstance(data, dict) or not all(
-            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
+            isinstance(table, dict) and all(isinstance(doc, dict) and key.isdigit() and key.isascii()
+                                            for key, doc in table.items())
+            for table in data.values()
         ):
             raise CatalogDamaged("bukan katalog tinydb")
         return data
@@ -73,7 +89,9 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         if self.read_only:
             return  # a read-only window keeps its reconciled view in memory only
-        atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # "replace": a lone surrogate the library did not clean must not stop the catalogue (only a cache) from saving.
+        atomic_write_bytes(self.path, text.encode("utf-8", "replace"))
 
     def close(self) -> None:
         pass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import inspect
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from typing import NoReturn
 from . import atomic
 from .interchange import InterchangeError, dumps, sop_to_fixture, sop_to_native
 from .model import PAPER_SIZES_MM, Sop
+from .sanity import UnprintableError, fix_page
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -70,12 +72,17 @@ def _extension_error(path: Path, table: dict[str, str], role: str) -> CliError:
     return CliError(f"{path}: jenis berkas {suffix} tidak didukung sebagai {role}; yang didukung: {supported}.")
 
 
-def read_sop(path: Path) -> Sop:
+def read_sop(path: Path, notes: list[str] | None = None) -> Sop:
+    """The SOP in `path`; `notes` receives what the reader corrected or could not read (readers take notes=)."""
     spec = READERS.get(path.suffix.lower())
     if spec is None:
         raise _extension_error(path, READERS, "masukan")
     try:
-        return _resolve(spec)(path)
+        reader = _resolve(spec)
+        # A reader may take notes= to tell what it corrected; one added by a single READERS line need not.
+        if notes is not None and "notes" in inspect.signature(reader).parameters:
+            return reader(path, notes=notes)
+        return reader(path)
     except InterchangeError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -84,8 +91,11 @@ def read_sop(path: Path) -> Sop:
         raise CliError(f"{path}: berkas tidak dapat dibaca ({type(exc).__name__}: {exc}).") from None
 
 
-def write_sop(sop: Sop, path: Path, options: WriteOptions) -> None:
-    """Write through a temporary file beside `path`, so a failure leaves `path` as it was."""
+def write_sop(sop: Sop, path: Path, options: WriteOptions) -> object:
+    """Write through a temporary file beside `path`, so a failure leaves `path` as it was.
+
+    Returns what the writer returned: the page model for the page formats, None for JSON.
+    """
     spec = WRITERS.get(path.suffix.lower())
     if spec is None:
         raise _extension_error(path, WRITERS, "keluaran")
@@ -95,11 +105,13 @@ def write_sop(sop: Sop, path: Path, options: WriteOptions) -> None:
         raise CliError(f"{path}: folder tujuan {folder} tidak ada.")
     temporary = atomic.temp_path_for(path)
     try:
-        writer(sop, temporary, options)
+        written = writer(sop, temporary, options)
         _flush_to_disk(temporary)
         atomic.replace(temporary, path)
     except OSError as exc:
         raise CliError(f"{path}: berkas tidak dapat ditulis ({_os_reason(exc)}).") from None
+    except UnprintableError as exc:
+        raise CliError(f"{path}: berkas tidak dapat ditulis: {exc}") from None
     except Exception as exc:  # see read_sop
         raise CliError(f"{path}: berkas tidak dapat ditulis ({type(exc).__name__}: {exc}).") from None
     finally:
@@ -109,6 +121,7 @@ def write_sop(sop: Sop, path: Path, options: WriteOptions) -> None:
         except OSError:
             pass
     atomic.fsync_dir(folder)
+    return written
 
 
 def _flush_to_disk(path: Path) -> None:
@@ -148,25 +161,56 @@ def run_convert(args: argparse.Namespace) -> int:
     # Check the output kind first: reading a large file only to refuse its output is a waste.
     if destination.suffix.lower() not in WRITERS:
         raise _extension_error(destination, WRITERS, "keluaran")
-    sop = read_sop(source)
+    notes: list[str] = []
+    sop = read_sop(source, notes)
     if args.paper:
         sop.page.paper = args.paper
+        # Margins that fitted the stored paper may leave too little of a smaller one.
+        notes.extend(fix_page(sop.page))
+    for note in notes:
+        print(f"sopdesk: catatan: {note}", file=sys.stderr)
     if args.flatten:
         sop.page.flatten_chart = True
-    write_sop(sop, destination, WriteOptions(json_format=args.json_format))
+    written = write_sop(sop, destination, WriteOptions(json_format=args.json_format))
     print(f"Tersimpan: {destination}")
+    # What the layout had to give up on (a step taller than a page, cut) must not pass in silence.
+    for problem in _layout_problems_of(sop, written):
+        print(f"sopdesk: peringatan: {problem}", file=sys.stderr)
     return EXIT_OK
 
 
+def _layout_problems_of(sop: Sop, written: object) -> list:
+    from .layout.page_model import Document
+
+    if not isinstance(written, Document):
+        return []
+    from .layout import layout_problems
+
+    return layout_problems(sop, written)
+
+
 def run_check(args: argparse.Namespace) -> int:
-    from .validation import Severity, sorted_problems, validate
+    from .layout import estimate_measure, layout, layout_problems
+    from .validation import Severity, from_layout, sorted_problems, validate
 
     source = Path(args.input)
-    problems = sorted_problems(validate(read_sop(source)))
+    notes: list[str] = []
+    sop = read_sop(source, notes)
+    # The layout's own problems too (a step taller than a page is cut in every format). Measured
+    # with the Qt-free estimate, so check stays light; it is a little generous, never lenient.
+    problems = validate(sop)
+    try:
+        problems += from_layout(sop, layout_problems(sop, layout(sop, estimate_measure)))
+    except Exception as exc:  # check must still list the rest, in one clear line, never a traceback
+        print(f"sopdesk: tata letak tidak dapat dihitung ({type(exc).__name__}: {exc}).", file=sys.stderr)
+    problems = sorted_problems(problems)
     for problem in problems:
         print(f"{problem.severity.value}: {problem.message}")
+    # What reading had to correct (texts that cannot be stored, unprintable margins) is a warning too.
+    for note in notes:
+        print(f"{Severity.WARNING.value}: {note}")
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
+    warnings = len(problems) + len(notes) - errors
     if problems:
         print(f"{source}: {errors} galat, {warnings} peringatan.")
     else:

@@ -24,6 +24,8 @@ from .model import (
     auto_symbol_for,
     resolved_symbol,
 )
+from .sanity import fix_page
+from .textclean import clean_sop, cleaning_note
 
 FIXTURE_FORMAT = "sop-fixture/1"
 NATIVE_FORMAT = "sopdesk/1"
@@ -73,6 +75,13 @@ def _date(d: dict, key: str, where: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InterchangeError(f"{where}{key}: tanggal \"{value}\" tidak sah (bentuk yang diharapkan TTTT-BB-HH).") from None
+
+
+def _date_texts(d: dict, where: str) -> dict[str, str]:
+    """The kept text of unreadable dates; files from before it existed have none."""
+    value = d.get("date_texts") or {}
+    _expect(value, dict, f"{where}date_texts", "objek")
+    return {key: _expect(text, str, f"{where}date_texts.{key}", "teks") for key, text in value.items() if text}
 
 
 def _opt_int(d: dict, key: str, where: str) -> int | None:
@@ -249,6 +258,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
         "tanggal_efektif": _iso(ident.tanggal_efektif),
         "tanggal_pengesahan": _iso(ident.tanggal_pengesahan),
         "use_pengesahan": ident.use_pengesahan,
+        "date_texts": dict(ident.date_texts),
         "signer": {
             "jabatan": ident.signer.jabatan,
             "nama": ident.signer.nama,
@@ -298,6 +308,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
             "offpage_labels": page.offpage_labels,
             "combine_pages": page.combine_pages,
             "flatten_chart": page.flatten_chart,
+            "page_numbers": page.page_numbers,
         },
     }
 
@@ -322,6 +333,7 @@ def sop_from_native(data: Any) -> Sop:
         tanggal_efektif=_date(raw, "tanggal_efektif", w),
         tanggal_pengesahan=_date(raw, "tanggal_pengesahan", w),
         use_pengesahan=bool(raw.get("use_pengesahan", False)),
+        date_texts=_date_texts(raw, w),
         nama=_str(raw, "nama", w),
         cakupan=_str(raw, "cakupan", w),
         sifat=_str(raw, "sifat", w),
@@ -400,32 +412,63 @@ def sop_from_native(data: Any) -> Sop:
     sop.page = PageSettings(
         paper=page.get("paper", defaults.paper) if page.get("paper") in ("A4", "F4", "Letter", "Legal") else "A4",
         landscape=bool(page.get("landscape", defaults.landscape)),
-        margin_top=float(page.get("margin_top", defaults.margin_top)),
-        margin_bottom=float(page.get("margin_bottom", defaults.margin_bottom)),
-        margin_left=float(page.get("margin_left", defaults.margin_left)),
-        margin_right=float(page.get("margin_right", defaults.margin_right)),
+        margin_top=_margin(page, "margin_top", defaults.margin_top),
+        margin_bottom=_margin(page, "margin_bottom", defaults.margin_bottom),
+        margin_left=_margin(page, "margin_left", defaults.margin_left),
+        margin_right=_margin(page, "margin_right", defaults.margin_right),
         numbering_row=bool(page.get("numbering_row", defaults.numbering_row)),
         offpage_labels=page.get("offpage_labels", defaults.offpage_labels)
         if page.get("offpage_labels") in ("kosong", "angka", "huruf")
         else defaults.offpage_labels,
         combine_pages=bool(page.get("combine_pages", defaults.combine_pages)),
         flatten_chart=bool(page.get("flatten_chart", defaults.flatten_chart)),
+        # Files written before page numbers existed get them, as new SOPs do.
+        page_numbers=bool(page.get("page_numbers", defaults.page_numbers)),
     )
     return sop
+
+
+def _margin(page: dict, key: str, default: float) -> float:
+    """The margin as stored; anything that is not a number becomes NaN, which tidy_loaded() corrects with a note."""
+    value = page.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return float("nan")
+    return float(value)
+
+
+def tidy_loaded(sop: Sop) -> list[str]:
+    """Make a just-read SOP storable and printable; Indonesian notes on what was changed or will not print.
+
+    Texts that UTF-8 cannot store are cleaned and margins that cannot be printed are replaced
+    (sopdesk.sanity). A logo that does not decode is kept as it is: validation reports it
+    (logo-unreadable) for as long as it stays, and the writers leave it out.
+    """
+    notes = []
+    cleaned = clean_sop(sop)
+    if cleaned:
+        notes.append(cleaning_note(cleaned))
+    notes.extend(fix_page(sop.page))
+    return notes
 
 
 # ---- files ------------------------------------------------------------------------------
 
 
-def sop_from_data(data: Any) -> Sop:
-    """Either format, told apart by its "format" tag."""
+def sop_from_data(data: Any, notes: list[str] | None = None) -> Sop:
+    """Either format, told apart by its "format" tag; tidied (see tidy_loaded), with the notes added to sop.notes.
+
+    `notes`, when given, receives the same notes, for callers that show them (`sopdesk check`).
+    """
     if not isinstance(data, dict):
         raise InterchangeError(f"Isi berkas harus berupa objek JSON, bukan {_describe(data)}.")
     tag = data.get("format")
-    if tag == FIXTURE_FORMAT:
-        return sop_from_fixture(data)
-    if tag == NATIVE_FORMAT:
-        return sop_from_native(data)
+    if tag in (FIXTURE_FORMAT, NATIVE_FORMAT):
+        sop = sop_from_fixture(data) if tag == FIXTURE_FORMAT else sop_from_native(data)
+        found = tidy_loaded(sop)
+        sop.notes.extend(note for note in found if note not in sop.notes)
+        if notes is not None:
+            notes.extend(found)
+        return sop
     raise InterchangeError(
         f"Format \"{tag}\" tidak dikenal: SOP Desk membaca berkas JSON berformat {FIXTURE_FORMAT} atau {NATIVE_FORMAT}."
     )
@@ -440,7 +483,7 @@ def parse_json_text(text: str, name: str) -> Any:
         ) from None
 
 
-def read_sop_json(path: str | Path) -> Sop:
+def read_sop_json(path: str | Path, notes: list[str] | None = None) -> Sop:
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -455,7 +498,7 @@ def read_sop_json(path: str | Path) -> Sop:
     except UnicodeDecodeError:
         raise InterchangeError(f"{path}: berkas bukan teks UTF-8; mungkin bukan berkas JSON.") from None
     try:
-        return sop_from_data(parse_json_text(text, str(path)))
+        return sop_from_data(parse_json_text(text, str(path)), notes)
     except InterchangeError as exc:
         message = str(exc)
         if not message.startswith(str(path)):

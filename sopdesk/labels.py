@@ -73,6 +73,11 @@ def format_date(value: dt.date | None, weekday: bool = True, empty: str = "-") -
     return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
 
 
+def page_number_text(page: int | str, count: int | str) -> str:
+    """The page furniture at the bottom of every page: "Halaman 2 dari 5"."""
+    return f"Halaman {page} dari {count}"
+
+
 def title_label(cakupan: str) -> str:
     """The title row's label: "Nama SOP", or "Judul SOP Makro/Mikro" where the type is set."""
     return f"Judul SOP {cakupan}" if cakupan else "Nama SOP"

@@ -89,12 +89,24 @@ def format_number(value: float) -> str:
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z][A-Za-z ]*?)\s*$")
 
+# Short forms people type for the units (lower case, single spaces); read only when not strict.
+# No one-letter forms: "1 m" or "2 h" could mean another unit, and a guess would change the SOP.
+_UNIT_ALIASES = {
+    "mnt": "Menit",
+    "jm": "Jam",
+    "hr": "Hari",
+    "hk": "Hari Kerja", "hari krj": "Hari Kerja", "hr kerja": "Hari Kerja", "hr krj": "Hari Kerja",
+    "mgg": "Minggu", "pekan": "Minggu",
+    "bln": "Bulan",
+}
+
 
 def parse_duration(text: str, strict: bool = False) -> Duration | None:
-    """Read "10 Menit", "1,5 jam" or "2 hari kerja"; None when the text is not a time.
+    """Read "10 Menit", "1,5 jam", "2 hari kerja" or "3 HK"; None when the text is not a time.
 
-    strict=True accepts only the units exactly as printed; otherwise case and
-    spacing are forgiven (that is what validation uses to call a time readable).
+    strict=True accepts only the units exactly as printed; otherwise case, spacing and
+    the usual short forms (mnt, HK, mgg, bln …) are forgiven (that is what validation
+    uses to call a time readable).
     """
     m = _DURATION_RE.match(text or "")
     if not m:
@@ -104,7 +116,8 @@ def parse_duration(text: str, strict: bool = False) -> Duration | None:
     for unit in TIME_UNITS:
         if unit_text == unit or (not strict and " ".join(unit_text.split()).lower() == unit.lower()):
             return Duration(value=number, unit=unit)
-    return None
+    alias = None if strict else _UNIT_ALIASES.get(" ".join(unit_text.split()).lower())
+    return Duration(value=number, unit=alias) if alias else None
 
 
 @dataclass
@@ -136,6 +149,9 @@ class Identity:
     tanggal_pengesahan: dt.date | None = None
     # Some institutions print a single "Tanggal Pengesahan" instead of Tanggal Efektif.
     use_pengesahan: bool = False
+    # The text typed in a date field that did not read cleanly (unreadable, or a weekday that is not
+    # the date's), by field name ("tanggal_revisi"); kept, saved and printed exactly as typed.
+    date_texts: dict[str, str] = field(default_factory=dict)
     signer: Signer = field(default_factory=Signer)
     nama: str = ""
     cakupan: str = ""  # "Makro", "Mikro" or ""
@@ -186,6 +202,7 @@ class PageSettings:
     offpage_labels: str = "angka"  # "kosong", "angka" or "huruf"
     combine_pages: bool = False  # identity and flowchart on one page when they fit
     flatten_chart: bool = False  # "ratakan bagan": Word gets each page's chart as a picture, not shapes
+    page_numbers: bool = True  # "Halaman x dari y" in the bottom margin of every page
 
 
 @dataclass
@@ -222,7 +239,8 @@ class Sop:
         lists = {box: list(getattr(ident, box)) for box in LIST_BOXES}
         return Sop(
             identity=dataclasses.replace(ident, unit_lines=list(ident.unit_lines),
-                                         signer=dataclasses.replace(ident.signer), **lists),
+                                         signer=dataclasses.replace(ident.signer),
+                                         date_texts=dict(ident.date_texts), **lists),
             actors=[Actor(a.name, a.id) for a in self.actors],
             steps=[dataclasses.replace(s, actors=list(s.actors), waktu=dataclasses.replace(s.waktu))
                    for s in self.steps],
@@ -250,10 +268,15 @@ def auto_symbol_for(index: int, count: int) -> Symbol:
 def successors(sop: Sop, index: int) -> list[tuple[str, str | None]]:
     """Outgoing flows of a step as (kind, target step id or None for the end).
 
-    kind is "next", "ya" or "tidak". A decision's unset target yields nothing.
+    kind is "next", "ya" or "tidak". A decision's unset target yields nothing. A terminator
+    that is not the first step ends the procedure (e.g. the end of a Ya/Tidak branch in the
+    middle of the table): it flows to the end, never on to the next row.
     """
     step = sop.steps[index]
-    if resolved_symbol(sop, index) is Symbol.DECISION:
+    symbol = resolved_symbol(sop, index)
+    if symbol is Symbol.TERMINATOR and index > 0:
+        return [("next", None)]
+    if symbol is Symbol.DECISION:
         flows = []
         for kind, target in (("ya", step.yes_target), ("tidak", step.no_target)):
             if target == END:
@@ -301,6 +324,16 @@ def move_step(sop: Sop, index: int, new_index: int) -> None:
     new_index = max(0, min(new_index, len(sop.steps) - 1))
     step = sop.steps.pop(index)
     sop.steps.insert(new_index, step)
+
+
+def set_step_symbol(sop: Sop, index: int, symbol: Symbol) -> None:
+    """A step that becomes a decision goes on to the next step on Ya until another target is chosen."""
+    step = sop.steps[index]
+    was_decision = resolved_symbol(sop, index) is Symbol.DECISION
+    step.symbol = symbol
+    becomes_decision = resolved_symbol(sop, index) is Symbol.DECISION
+    if becomes_decision and not was_decision and step.yes_target is None and index + 1 < len(sop.steps):
+        step.yes_target = sop.steps[index + 1].id
 
 
 def copy_output_to_next(sop: Sop, index: int) -> bool:

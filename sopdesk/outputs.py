@@ -21,22 +21,29 @@ def laid_out(sop: Sop) -> Document:
     return layout(sop, qt_measure())
 
 
-def write_pdf(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> None:
+def write_pdf(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> Document:
+    """Each writer returns the page model it wrote, so callers can report its layout problems."""
     from .qt.pdf import write_pdf as write_document
 
-    write_document(document or laid_out(sop), path, title=sop.identity.nama)
+    document = document or laid_out(sop)
+    write_document(document, path, title=sop.identity.nama)
+    return document
 
 
-def write_docx(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> None:
+def write_docx(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> Document:
     """Native Word shapes, or each page's chart as one picture when the SOP asks to flatten ("ratakan bagan")."""
     from .exporters.docx import write_docx as write_document
     from .qt.raster import rasterize_image, render_flowchart_layer
 
-    write_document(document or laid_out(sop), sop, Path(path), flatten=sop.page.flatten_chart,
+    document = document or laid_out(sop)
+    write_document(document, sop, Path(path), flatten=sop.page.flatten_chart,
                    render_layer=render_flowchart_layer, rasterize=rasterize_image)
+    return document
 
 
-def write_xlsx(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> None:
+def write_xlsx(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> Document:
     from .exporters.xlsx import write_xlsx as write_document
 
-    write_document(document or laid_out(sop), sop, Path(path))
+    document = document or laid_out(sop)
+    write_document(document, sop, Path(path))
+    return document

@@ -12,6 +12,7 @@ Layout of a library folder (the SOP files are the truth; everything else can be 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import hashlib
@@ -20,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import stat as stat_mode
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,17 @@ import filelock
 import platformdirs
 from tinydb import TinyDB
 
-from .atomic import atomic_write_bytes, fsync_dir, is_temp_file, remove_stale_temps, replace
+from .atomic import (
+    IS_WINDOWS,
+    FileTooLarge,
+    NotRegularFile,
+    atomic_write_bytes,
+    fsync_dir,
+    is_temp_file,
+    read_regular_file,
+    remove_stale_temps,
+    replace,
+)
 from .catalog import (  # noqa: F401 - CatalogEntry and filter_entries are part of this module's API
     AtomicJSONStorage,
     CatalogDamaged,
@@ -41,6 +53,7 @@ from .catalog import (  # noqa: F401 - CatalogEntry and filter_entries are part 
 )
 from .interchange import InterchangeError, dumps, parse_json_text, sop_from_data, sop_to_native
 from .model import Sop, new_id
+from .textclean import clean_text
 
 LOCK_NAME = "library.lock"
 CATALOG_NAME = "catalog.json"
@@ -48,10 +61,20 @@ SESSION_MARKER = "session.open"
 SOPS, TRASH, HISTORY, RECOVERY = "sops", "trash", "history", "recovery"
 LOCK_TIMEOUT = 0.3
 COPY_PREFIX = "Salinan "
+MAX_SOP_BYTES = 50 * 1024 * 1024
+"""An SOP file bigger than this (a logo of tens of MB would still fit) is skipped at open and reported, never read."""
+DAMAGED_REVISION = "versi rusak, tidak dapat dibuka"
 
 READ_ONLY_MESSAGE = (
     "Pustaka ini sedang dibuka di jendela SOP Desk lain, jadi di jendela ini hanya dapat dibaca. "
     "Lakukan perubahan di jendela tersebut, atau ekspor SOP sebagai JSON."
+)
+
+
+LOST_LOCK_MESSAGE = (
+    "Berkas kunci pustaka ({lock}) dihapus atau diganti selagi jendela ini memakainya, dan kini dipegang "
+    "jendela SOP Desk lain. Agar tidak saling menimpa, jendela ini sekarang hanya dapat membaca pustaka. "
+    "Perubahan yang belum disimpan masih ada di jendela ini: ekspor sebagai JSON, lalu buka ulang SOP Desk."
 )
 
 
@@ -68,10 +91,13 @@ class LibraryReadOnly(StorageError):
 
 @dataclass(frozen=True)
 class Revision:
+    """One earlier version. A version that cannot be read is still listed: nama says so and damaged says why."""
+
     revision_id: str
     saved_at: str  # ISO 8601: when that version was saved
     nomor: str
     nama: str
+    damaged: str = ""  # Indonesian: why this version cannot be opened; "" when it can
 
 
 def default_library_dir() -> Path:
@@ -92,7 +118,8 @@ def file_stem(sop_id: str) -> str:
     """
     if _PLAIN_STEM.fullmatch(sop_id) and sop_id not in _WINDOWS_RESERVED:
         return sop_id
-    return "h-" + hashlib.sha256(sop_id.encode("utf-8")).hexdigest()[:40]
+    # surrogatepass: an id read from a hand-written file may hold a lone surrogate, which must not crash a save.
+    return "h-" + hashlib.sha256(sop_id.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 def _now() -> dt.datetime:
@@ -115,6 +142,28 @@ def _parse_iso(value: Any) -> dt.datetime | None:
 
 def _from_mtime(mtime_ns: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.timezone.utc)
+
+
+def _moment_of_revision(path: Path) -> dt.datetime:
+    """When a version that cannot be read was saved: its name says so, else its file's mtime."""
+    try:
+        return dt.datetime.strptime(path.stem, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        pass
+    try:
+        return _from_mtime(path.stat().st_mtime_ns)
+    except OSError:
+        return dt.datetime.fromtimestamp(0, dt.timezone.utc)
+
+
+def _move_aside(path: Path) -> Path | None:
+    """Rename a damaged file to <name>.rusak-<time> so it is kept but no longer read; None if that fails."""
+    aside = path.with_name(f"{path.name}.rusak-{_revision_id(_now())}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    return aside
 
 
 def _revision_id(saved_at: dt.datetime) -> str:
@@ -158,10 +207,33 @@ def _damaged_message(path: Path, detail: str) -> str:
     return f"Berkas SOP rusak dan tidak dapat dibaca: {path} ({detail}). Berkas itu dibiarkan apa adanya."
 
 
+def _skipped_message(path: Path, why: str) -> str:
+    return f"Berkas dilewati: {path} {why}. Berkas itu dibiarkan apa adanya."
+
+
+NOT_REGULAR = "bukan berkas biasa (misalnya pipa, perangkat atau folder), jadi tidak dibaca"
+
+
+def _too_large(size: int) -> str:
+    return (f"berukuran {size / (1024 * 1024):.0f} MB, melebihi batas {MAX_SOP_BYTES // (1024 * 1024)} MB "
+            "untuk satu SOP, jadi tidak dibaca")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A library file's bytes: only a regular file of bounded size, so a FIFO or /dev/zero cannot hang the app."""
+    try:
+        return read_regular_file(path, MAX_SOP_BYTES)
+    except NotRegularFile:
+        raise StorageError(_skipped_message(path, NOT_REGULAR)) from None
+    except FileTooLarge as exc:
+        raise StorageError(_skipped_message(path, _too_large(exc.size))) from None
+    except OSError as exc:
+        raise StorageError(_os_message("membaca", path, exc)) from exc
+
+
 def _read_document(path: Path) -> tuple[Sop, dict[str, Any]]:
     """An SOP file and its raw JSON; StorageError names the file when it cannot be read."""
-    with _failing_as("membaca", path):
-        raw = path.read_bytes()
+    raw = _read_bytes(path)
     try:
         data = parse_json_text(raw.decode("utf-8-sig"), path.name)
         return sop_from_data(data), data
@@ -188,13 +260,62 @@ def _saved_at_of(data: Any, path: Path, mtime_ns: int | None = None) -> dt.datet
 # ---- the lock -----------------------------------------------------------------------------------
 
 
-def _os_lock(root: Path) -> filelock.BaseFileLock:
+def _os_lock(root: Path, on_acquired: Any = None) -> filelock.BaseFileLock:
     options: dict[str, Any] = {"timeout": LOCK_TIMEOUT, "thread_local": False}
+    parameters = inspect.signature(filelock.FileLock.__init__).parameters
     # A marker-file lock would outlive a crashed window and shut the user out; filelock 4 would fall back to
     # one on a filesystem without flock unless told not to (older versions refuse on their own).
-    if "fallback_to_soft" in inspect.signature(filelock.FileLock.__init__).parameters:
+    if "fallback_to_soft" in parameters:
         options["fallback_to_soft"] = False
+    # Release must never unlink the path: after our file was deleted, that name may be another copy's lock.
+    if "preserve_lock_file" in parameters:
+        options["preserve_lock_file"] = True
+    if on_acquired is not None and "on_acquired" in parameters:
+        options["on_acquired"] = on_acquired
     return filelock.FileLock(root / LOCK_NAME, **options)
+
+
+class _HeldLock:
+    """The OS lock on library.lock, and the identity of the very file it locks.
+
+    flock locks a file, not a name: when someone deletes library.lock, a second copy creates a new
+    file under the same name and locks that one too. So before every write the holder checks that
+    the name still leads to the file it locked. Windows refuses to delete a file that filelock holds
+    open, so there the check is skipped (its file ids are not worth the risk of a false alarm).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / LOCK_NAME
+        self.identity: tuple[int, int] | None = None
+        self.lock = _os_lock(root, self._on_acquired)
+
+    def _on_acquired(self, fd: int) -> None:
+        info = os.fstat(fd)
+        self.identity = (info.st_dev, info.st_ino)
+
+    def acquire(self) -> None:
+        self.lock.acquire()
+        if self.identity is None:  # a filelock without on_acquired: the name, just after locking, is the next best
+            try:
+                self._on_acquired_path()
+            except OSError:
+                pass
+
+    def _on_acquired_path(self) -> None:
+        info = os.stat(self.path)
+        self.identity = (info.st_dev, info.st_ino)
+
+    def still_ours(self) -> bool:
+        if IS_WINDOWS or self.identity is None or self.identity[1] == 0:
+            return True  # nothing to compare (or, on Windows, nothing that could have happened)
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) == self.identity
+
+    def release(self) -> None:
+        self.lock.release()
 
 
 def _lock_error(root: Path, exc: BaseException) -> StorageError:
@@ -205,17 +326,74 @@ def _lock_error(root: Path, exc: BaseException) -> StorageError:
     return StorageError(_os_message("mengunci", root / LOCK_NAME, exc))
 
 
+def _take_lock(root: Path) -> tuple[_HeldLock | None, str]:
+    """The lock, or None and why this window may only read (Indonesian): never an error that keeps the library shut."""
+    held = _HeldLock(root)
+    try:
+        held.acquire()
+    except filelock.Timeout:
+        return None, READ_ONLY_MESSAGE
+    except (OSError, NotImplementedError) as exc:
+        # A full disk, a read-only folder or a share without locking: reading is still safe, writing is not.
+        return None, f"{_lock_error(root, exc)} Karena itu pustaka dibuka hanya-baca."
+    return held, ""
+
+
+# ---- text that cannot be stored --------------------------------------------------------------------
+
+_FIELD_LABELS = {"identity": "Identitas", "steps": "Langkah", "actors": "Pelaksana", "page": "Halaman"}
+
+
+def _cleaned_tree(node: Any, where: list[str], found: list[str]) -> Any:
+    """A copy of native JSON data with every string cleaned; `found` gets a label for each field that changed."""
+    if isinstance(node, str):
+        text, changed = clean_text(node)
+        if changed:
+            found.append(" › ".join(where) or "teks")
+        return text
+    if isinstance(node, dict):
+        copy = {}
+        for key, value in node.items():
+            label = key
+            if isinstance(key, str):
+                key, changed = clean_text(key)
+                label = _FIELD_LABELS.get(key, key)
+                if changed:
+                    found.append(" › ".join([*where, label]))
+            copy[key] = _cleaned_tree(value, [*where, label], found)
+        return copy
+    if isinstance(node, list):
+        name = where[-1] if where else ""
+        return [_cleaned_tree(item, [*where[:-1], f"{name} {i + 1}".strip()], found) for i, item in enumerate(node)]
+    return node
+
+
+def _encode(data: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """The file bytes of native data. Text UTF-8 cannot hold (a lone surrogate) is cleaned, never a failed save."""
+    try:
+        return dumps(data).encode("utf-8"), []
+    except UnicodeEncodeError:
+        found: list[str] = []
+        cleaned = _cleaned_tree(data, [], found)
+        return dumps(cleaned).encode("utf-8", "replace"), found
+
+
 # ---- the library ---------------------------------------------------------------------------------
 
 
 class Library:
     """One library folder, opened for writing by one window at a time (others get read_only)."""
 
-    def __init__(self, root: Path, lock: filelock.BaseFileLock, read_only: bool) -> None:
+    def __init__(self, root: Path, lock: _HeldLock | None, read_only_reason: str = "") -> None:
         self.root = root
-        self.read_only = read_only
+        # Why this window may not write (Indonesian), "" while it holds the lock.
+        self.read_only_reason = read_only_reason
+        self.read_only = bool(read_only_reason)
+        # Files that could not be read or were skipped, with why: the damaged-files report at start.
         self.damaged: list[tuple[Path, str]] = []
-        self._lock = lock
+        # Other things the user should hear about at start (a rebuilt catalogue, a full disk), Indonesian.
+        self.notes: list[str] = []
+        self._lock = lock  # None when this window does not hold the lock
         self._closed = False
         self._db: TinyDB | None = None
         self._doc_ids: dict[str, int] = {}  # SOP id -> tinydb doc id, so a save updates one document directly
@@ -227,25 +405,25 @@ class Library:
         with _failing_as("membuka folder pustaka", root):
             for folder in (root, root / SOPS, root / TRASH, root / HISTORY, root / RECOVERY):
                 folder.mkdir(parents=True, exist_ok=True)
-        lock = _os_lock(root)
-        try:
-            lock.acquire()
-            read_only = False
-        except filelock.Timeout:
-            read_only = True
-        except (OSError, NotImplementedError) as exc:
-            raise _lock_error(root, exc) from exc
-        library = cls(root, lock, read_only)
+        lock, reason = _take_lock(root)
+        library = cls(root, lock, reason)
         try:
             library._start()
         except BaseException:
             if library._db is not None:
                 library._db.storage.storage.read_only = True
                 library._db.close()
-            if not read_only:
-                lock.release()
+            library._drop_lock()
             raise
         return library
+
+    def _drop_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            try:
+                lock.release()
+            except OSError:
+                pass  # the descriptor is closed either way; the OS drops the lock with it
 
     def _start(self) -> None:
         if not self.read_only:
@@ -254,18 +432,26 @@ class Library:
         try:
             self._db = TinyDB(catalog, storage=FlushingCache(AtomicJSONStorage), read_only=self.read_only)
             docs = self._db.table("sops").all()
-        except CatalogDamaged:
-            self._db.close()
-            if not self.read_only:
-                try:
-                    os.replace(catalog, catalog.with_name(f"{CATALOG_NAME}.rusak-{_revision_id(_now())}"))
-                except OSError:
-                    pass  # it holds nothing the SOP files do not; the next flush overwrites it
+        except CatalogDamaged as exc:
+            if self._db is not None:
+                self._db.close()
+            kept = ""
+            # It holds nothing the SOP files do not; when it cannot be moved, the next flush overwrites it.
+            aside = None if self.read_only else _move_aside(catalog)
+            if aside is not None:
+                kept = f" Berkas lamanya disimpan sebagai {aside}."
+            self.notes.append(f"Katalog pustaka {catalog} tidak dapat dibaca ({exc}), jadi disusun ulang dari "
+                              f"berkas SOP. Tidak ada SOP yang hilang.{kept}")
             self._db = TinyDB(catalog, storage=FlushingCache(AtomicJSONStorage), read_only=self.read_only,
                               start_empty=True)
             docs = []
         self._reconcile(docs)
-        self.flush()
+        self._check_recovery_copies()
+        try:
+            self.flush()
+        except StorageError as exc:
+            # The catalogue only speeds up listing: the library opens, and the next flush tries again.
+            self.notes.append(f"{exc} Pustaka tetap dibuka; daftar SOP disusun dari berkasnya.")
 
     def _remove_debris(self) -> None:
         # We hold the lock, so no other writer can be half-way through: every temp file is debris.
@@ -279,8 +465,13 @@ class Library:
                 for entry in it:
                     if entry.is_dir(follow_symlinks=False):
                         remove_stale_temps(Path(entry.path))
-        with _failing_as("membuka", marker):
+        try:
             atomic_write_bytes(marker, str(os.getpid()).encode("ascii"))
+        except OSError as exc:
+            # A full disk must not keep the user from the library. Without the marker, a crash in this
+            # session only leaves temp files in history/ until some later start after a crash.
+            self.notes.append(f"{_os_message('menulis', marker, exc)} Pustaka tetap dibuka, tetapi menyimpan "
+                              "dapat gagal sampai masalah itu teratasi.")
 
     def _reconcile(self, docs: list[Any]) -> None:
         """Bring the catalogue in line with the SOP files: a crash before a flush, or files copied in by hand."""
@@ -308,7 +499,16 @@ class Library:
                 try:
                     stat = entry.stat()
                 except OSError:
-                    continue  # gone since the listing: the window that holds the lock moved it
+                    if entry.is_symlink():
+                        self.damaged.append((path, _skipped_message(path, "adalah tautan ke berkas yang tidak ada")))
+                    continue  # else gone since the listing: the window that holds the lock moved it
+                # stat follows symlinks: a link to a regular SOP file is read, a link to a device is not.
+                if not stat_mode.S_ISREG(stat.st_mode):
+                    self.damaged.append((path, _skipped_message(path, NOT_REGULAR)))
+                    continue
+                if stat.st_size > MAX_SOP_BYTES:
+                    self.damaged.append((path, _skipped_message(path, _too_large(stat.st_size))))
+                    continue
                 doc = by_stem.get(stem)
                 if doc and (doc["trashed"], doc["mtime_ns"], doc["size"]) == (place == TRASH, stat.st_mtime_ns,
                                                                               stat.st_size):
@@ -355,26 +555,32 @@ class Library:
             return
         cache = self._db.storage
         if cache.pending():
+            if not self._still_holding():
+                return  # now read-only; the SOP files are the truth and the holder keeps its own catalogue
             with _failing_as("menyimpan katalog", self.root / CATALOG_NAME):
                 cache.flush()
 
     def close(self) -> None:
         if self._closed:
             return
-        self._closed = True
         try:
-            self.flush()
-            if not self.read_only:
+            try:
+                self.flush()
+            except StorageError:
+                pass  # a full disk, say: the catalogue is only a cache, and the next open rebuilds it from the files
+            self._closed = True
+            # Only while the lock is still ours: after a deleted lock file the marker may be another copy's.
+            if self._lock is not None and not self.read_only and self._lock.still_ours():
                 try:
                     (self.root / SESSION_MARKER).unlink(missing_ok=True)
                 except OSError:
                     pass  # a leftover marker only costs the next start a look through the history folders
         finally:
+            self._closed = True
             if self._db is not None:
                 self._db.storage.storage.read_only = True  # already flushed; close must not write a second time
                 self._db.close()
-            if not self.read_only:
-                self._lock.release()
+            self._drop_lock()
 
     def __enter__(self) -> Library:
         return self
@@ -391,6 +597,8 @@ class Library:
         fields = {"id": sop.id, "file": file_stem(sop.id), "nomor": sop.identity.nomor, "nama": sop.identity.nama,
                   "unit": _unit_of(sop), "updated_at": _iso(saved_at), "mtime_ns": stat.st_mtime_ns,
                   "size": stat.st_size, "trashed": trashed}
+        for key in ("nomor", "nama", "unit"):
+            fields[key] = clean_text(fields[key])[0]  # the catalogue is UTF-8 too
         table = self._table()
         doc_id = self._doc_ids.get(sop.id)
         if doc_id is not None and table.contains(doc_id=doc_id):
@@ -419,9 +627,39 @@ class Library:
     # ---- SOPs ----------------------------------------------------------------------------
     def _check_writable(self) -> None:
         if self.read_only:
-            raise LibraryReadOnly()
+            raise LibraryReadOnly(self.read_only_reason)
         if self._closed:
             raise StorageError(f"Pustaka {self.root} sudah ditutup.")
+        if not self._still_holding():
+            raise LibraryReadOnly(self.read_only_reason)
+
+    def _still_holding(self) -> bool:
+        """True while this window holds the lock on the file named library.lock; re-taken when that file was lost.
+
+        A window that finds another copy holding the new lock file turns read-only for good. The check
+        and the write that follows are not one step: a deletion in between goes unseen for that one write.
+        """
+        if self._lock is None:
+            return False
+        if self._lock.still_ours():
+            return True
+        self._drop_lock()
+        lock, reason = _take_lock(self.root)
+        if lock is None:
+            self.read_only = True
+            self.read_only_reason = (LOST_LOCK_MESSAGE.format(lock=self.root / LOCK_NAME)
+                                     if reason == READ_ONLY_MESSAGE else reason)
+            if self._db is not None:
+                self._db.storage.storage.read_only = True
+            return False
+        self._lock = lock
+        # Another copy may have written while the name was free: the files are the truth, catch up with them.
+        self._reconcile(self._table().all())
+        try:
+            atomic_write_bytes(self.root / SESSION_MARKER, str(os.getpid()).encode("ascii"))
+        except OSError:
+            pass  # only an aid to the next start's clean-up
+        return True
 
     def _sop_path(self, sop_id: str) -> Path:
         return self.root / SOPS / f"{file_stem(sop_id)}.json"
@@ -452,8 +690,9 @@ class Library:
             saved_at = max(saved_at, old_saved_at + dt.timedelta(microseconds=1))
         data = sop_to_native(sop)
         data["saved_at"] = _iso(saved_at)
+        raw, cleaned = _encode(data)
         with _failing_as("menyimpan", target):
-            atomic_write_bytes(target, dumps(data).encode("utf-8"))
+            atomic_write_bytes(target, raw)
         if previous == in_trash:
             # Saving a trashed SOP (still open in the editor) takes it out of the Sampah.
             with _failing_as("menghapus", in_trash):
@@ -461,15 +700,21 @@ class Library:
                 fsync_dir(in_trash.parent)
         with _failing_as("membaca", target):
             stat = target.stat()
-        return self._record(sop, saved_at, stat, trashed=False)
+        entry = self._record(sop, saved_at, stat, trashed=False)
+        return dataclasses.replace(entry, cleaned=tuple(cleaned)) if cleaned else entry
 
     def _archive(self, sop_id: str, current: Path) -> dt.datetime:
         """Copy the current file into history; returns when that version was saved."""
-        with _failing_as("membaca", current):
-            raw = current.read_bytes()
+        try:
+            # No size limit here: whatever the user has under this name is kept, however big.
+            raw = read_regular_file(current, 1 << 40)
+        except NotRegularFile:
+            return _now()  # a FIFO or a device holds no earlier version to keep
+        except OSError as exc:
+            raise StorageError(_os_message("membaca", current, exc)) from exc
         try:
             data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             data = None  # a damaged file is still kept, byte for byte
         saved_at = _saved_at_of(data, current)
         folder = self.root / HISTORY / file_stem(sop_id)
@@ -530,7 +775,7 @@ class Library:
 
     # ---- history ----------------------------------------------------------------------------
     def history(self, sop_id: str) -> list[Revision]:
-        """Earlier versions, newest first; unreadable ones are left out."""
+        """Earlier versions, newest first; one that cannot be read is listed as such (see Revision)."""
         folder = self.root / HISTORY / file_stem(sop_id)
         if not folder.is_dir():
             return []
@@ -541,7 +786,9 @@ class Library:
             try:
                 sop, data = _read_document(path)
                 saved_at = _saved_at_of(data, path)
-            except StorageError:
+            except StorageError as exc:
+                moment = _moment_of_revision(path)
+                revisions.append(Revision(path.stem, _iso(moment), "", f"({DAMAGED_REVISION})", damaged=str(exc)))
                 continue
             revisions.append(Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama))
         revisions.sort(key=lambda r: (r.saved_at, r.revision_id), reverse=True)
@@ -565,14 +812,37 @@ class Library:
         return sop
 
     # ---- recovery copies ---------------------------------------------------------------------
-    def write_recovery(self, sop: Sop) -> None:
-        """Keep unsaved edits on disk so a crash does not lose them."""
+    def write_recovery(self, sop: Sop) -> list[str]:
+        """Keep unsaved edits on disk so a crash does not lose them; returns the fields whose text was cleaned."""
         self._check_writable()
         path = self.root / RECOVERY / f"{file_stem(sop.id)}.json"
         data = sop_to_native(sop)
         data["saved_at"] = _iso(_now())
+        raw, cleaned = _encode(data)
         with _failing_as("menyimpan salinan pemulihan", path):
-            atomic_write_bytes(path, dumps(data).encode("utf-8"))
+            atomic_write_bytes(path, raw)
+        return cleaned
+
+    def _check_recovery_copies(self) -> None:
+        """At start: a recovery copy that cannot be read is reported, and moved aside so no later copy overwrites it."""
+        try:
+            with os.scandir(self.root / RECOVERY) as it:
+                names = sorted(e.name for e in it if e.name.endswith(".json") and not is_temp_file(e.name))
+        except OSError:
+            return
+        for name in names:
+            path = self.root / RECOVERY / name
+            try:
+                _read_document(path)
+                continue
+            except StorageError as exc:
+                detail = str(exc)
+            kept = " Berkas itu dibiarkan di tempatnya."
+            aside = None if self.read_only else _move_aside(path)
+            if aside is not None:
+                kept = f" Berkas itu disimpan sebagai {aside}; hapuslah sendiri bila tidak diperlukan."
+            self.damaged.append((path, f"Salinan pemulihan (perubahan yang belum disimpan) tidak dapat dipulihkan. "
+                                       f"{detail}{kept}"))
 
     def list_recovery(self) -> list[Sop]:
         """Recovery copies left by a session that did not end cleanly, newest first; unreadable ones skipped."""
@@ -634,8 +904,10 @@ def _copy_verified(src: Path, dst: Path) -> None:
                 continue
             target = dst / source.relative_to(src)
             with _failing_as("membaca", source):
-                data = source.read_bytes()
                 stat = source.stat()
+                if not stat_mode.S_ISREG(stat.st_mode):
+                    continue  # a FIFO or a device holds no SOP, and reading it could block the move
+                data = read_regular_file(source, 1 << 40)
             with _failing_as("menyalin ke", target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write_bytes(target, data)

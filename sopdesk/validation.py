@@ -11,6 +11,11 @@ an arrow that goes nowhere); `sopdesk check` exits with 1 only when there are er
 | nip-length               | peringatan | the signer's label is NIP, a number is given and it is not 18 digits   | identity, signer.id_number  |
 |                          |            | (spaces are allowed, as NIPs are often printed in groups)              |                             |
 | revision-date            | peringatan | revisi_ke is set but tanggal_revisi is not                             | identity, tanggal_revisi    |
+| date-unreadable          | peringatan | a date field holds typed text that is not a date (kept and printed as  | identity, that date field   |
+|                          |            | typed); the unused one of efektif/pengesahan is not checked            |                             |
+| date-weekday             | peringatan | a typed date names a weekday that is not the date's                    | identity, that date field   |
+| nomor-duplicate          | peringatan | another SOP in the library has the same Nomor SOP (trimmed, any case); | identity, nomor             |
+|                          |            | from duplicate_nomor(), since it needs the library's list              |                             |
 | list-item-empty          | peringatan | an item of one of the six boxes is blank                               | list, box name, item index  |
 | no-actors                | peringatan | there is no actor column                                               | actors                      |
 | actor-unnamed            | peringatan | an actor has no name                                                   | actors, actor id            |
@@ -31,6 +36,8 @@ an arrow that goes nowhere); `sopdesk check` exits with 1 only when there are er
 |                          |            | has valid targets, since an unset target would mark everything after   |                             |
 |                          |            | it and is already an error                                             |                             |
 | waktu-unreadable         | peringatan | Waktu is free text that does not read as a number and a unit           | step, "waktu"               |
+| logo-unreadable          | peringatan | the logo does not decode (sanity.logo_problem); kept, not printed      | identity, "logo"            |
+| margin-unprintable       | peringatan | a margin is not a number or leaves less than sanity.MIN_PRINTABLE_MM   | page, that margin           |
 """
 from __future__ import annotations
 
@@ -39,8 +46,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from . import labels
+from .dates import DATE_KEYS, parse_date
 from .layout.columns import MIN_ACTOR_COLUMN_MM, actor_column_width_mm
 from .model import END, LIST_BOXES, TIME_UNITS, IdLabel, Sop, Step, Symbol, parse_duration, resolved_symbol, successors
+from .sanity import logo_problem, margin_problems
 
 NIP_DIGITS = 18
 
@@ -91,7 +100,17 @@ def validate(sop: Sop) -> list[Problem]:
     _check_boxes(sop, found)
     _check_actors(sop, found)
     _check_steps(sop, found)
+    _check_printable(sop, found)
     return found
+
+
+def _check_printable(sop: Sop, found: list[Problem]) -> None:
+    """What the writers would leave out (a logo that does not decode) or refuse (margins), from the one rule."""
+    problem = logo_problem(sop.identity.logo)
+    if problem:
+        _warn(found, "logo-unreadable", problem, Target("identity", "logo"))
+    for attr, message in margin_problems(sop.page):
+        _warn(found, "margin-unprintable", message, Target("page", attr))
 
 
 # ---- identity and boxes -------------------------------------------------------------------
@@ -112,7 +131,8 @@ def _check_identity(sop: Sop, found: list[Problem]) -> None:
         ("instansi", ident.instansi),
         ("nomor", ident.nomor),
         ("nama", ident.nama),
-        (date_key, getattr(ident, date_key)),
+        # An unreadable date kept as typed is filled in; date-unreadable says what is wrong with it.
+        (date_key, getattr(ident, date_key) or ident.date_texts.get(date_key)),
         ("signer.jabatan", ident.signer.jabatan),
         ("signer.nama", ident.signer.nama),
     )
@@ -131,13 +151,47 @@ def _check_identity(sop: Sop, found: list[Problem]) -> None:
                 Target("identity", "signer.id_number"),
             )
 
-    if ident.revisi_ke is not None and ident.tanggal_revisi is None:
+    if ident.revisi_ke is not None and ident.tanggal_revisi is None and not ident.date_texts.get("tanggal_revisi"):
         _warn(
             found,
             "revision-date",
             f"Revisi ke-{ident.revisi_ke} diisi, tetapi {labels.IDENTITY_LABELS['tanggal_revisi']} belum diisi.",
             Target("identity", "tanggal_revisi"),
         )
+    _check_dates(sop, found)
+
+
+def _check_dates(sop: Sop, found: list[Problem]) -> None:
+    ident = sop.identity
+    unused = "tanggal_efektif" if ident.use_pengesahan else "tanggal_pengesahan"
+    for key in DATE_KEYS:
+        text = ident.date_texts.get(key, "")
+        if key == unused or not text.strip():
+            continue
+        label = labels.IDENTITY_LABELS[key]
+        reading = parse_date(text)
+        if not reading.readable:
+            _warn(found, "date-unreadable",
+                  f"{label}: \"{text}\" tidak dapat dibaca sebagai tanggal; teks dicetak apa adanya. "
+                  "Tulis misalnya 01/11/2017 atau 1 November 2017.", Target("identity", key))
+        elif not reading.weekday_ok:
+            _warn(found, "date-weekday",
+                  f"{label}: \"{text}\" menyebut hari yang salah; tanggal itu jatuh pada hari "
+                  f"{labels.WEEKDAYS[reading.value.weekday()]}.", Target("identity", key))
+
+
+def duplicate_nomor(sop: Sop, entries: Iterable[object]) -> list[Problem]:
+    """Warn when another SOP of the library (entries with id, nomor and nama) has this SOP's Nomor SOP."""
+    nomor = " ".join(sop.identity.nomor.split()).casefold()
+    if not nomor:
+        return []
+    for entry in entries:
+        if entry.id != sop.id and " ".join(entry.nomor.split()).casefold() == nomor:
+            name = entry.nama.strip() or "tanpa nama"
+            return [Problem(Severity.WARNING,
+                            f"Nomor SOP \"{sop.identity.nomor.strip()}\" sudah dipakai oleh SOP \"{name}\" "
+                            "di pustaka.", Target("identity", "nomor"), "nomor-duplicate")]
+    return []
 
 
 def _check_boxes(sop: Sop, found: list[Problem]) -> None:

@@ -19,6 +19,8 @@ class ScriptedDialogs(dlg.Dialogs):
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.opened_urls: list[str] = []
+        self.print_previews: list = []
 
     def answer(self, method: str, *values) -> None:
         self.answers.setdefault(method, deque()).extend(values)
@@ -51,6 +53,18 @@ class ScriptedDialogs(dlg.Dialogs):
 
     def text_input(self, title, label, text=""):
         return self._next("text_input", None)
+
+    def choose_template(self, names):
+        return self._next("choose_template", -1)
+
+    def open_url(self, url):
+        self.opened_urls.append(url.toLocalFile() or url.toString())
+        return True
+
+    def show_print_preview(self, dialog):
+        # Shown without blocking; a test drives it and closes it.
+        self.print_previews.append(dialog)
+        dialog.show()
 
     def paste_lines(self, title):
         return self._next("paste_lines", None)
@@ -107,7 +121,7 @@ class StepTableDriver:
         editor = self._open(row, kind, QPlainTextEdit)
         editor.selectAll()
         self.qtbot.keyClicks(editor, text)
-        self.qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.keyClick(editor, Qt.Key.Key_Return)  # Enter finishes the cell, as in a spreadsheet
 
     def choose(self, row: int, kind: Col, data) -> None:
         from PySide6.QtWidgets import QComboBox

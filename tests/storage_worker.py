@@ -2,7 +2,8 @@
 
 Usage: storage_worker.py MODE LIBRARY FIXTURE
   hold        open the library, save the fixture, print "ready <read_only>", keep it open until stdin closes
-  save-loop   print "ready", then save SOPs forever, printing "<id> <version>" after each save returns
+  save-loop   print "ready", then save SOPs forever: "begin <id> <version>" before each save,
+              "saved <id> <version>" after it returns
   save-exit   save three SOPs, trash one, write a recovery copy, then exit without closing (no catalogue flush)
 """
 from __future__ import annotations
@@ -44,8 +45,9 @@ def save_loop(library: Library, fixture: str) -> None:
         sop.identity.revisi_ke += 1
         # The size changes from save to save, so a torn write could not pass for a whole file.
         sop.steps[0].keterangan = "catatan " * (count % 53)
+        print("begin", sop.id, sop.identity.revisi_ke, flush=True)
         library.save(sop)
-        print(sop.id, sop.identity.revisi_ke, flush=True)
+        print("saved", sop.id, sop.identity.revisi_ke, flush=True)
         count += 1
         if count % 7 == 0:
             library.flush()

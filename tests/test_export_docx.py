@@ -292,7 +292,7 @@ def _check_page_drawings(page: Page, anchors: list[etree._Element]) -> None:
     expected = Counter(PRESETS[s.kind] for s in page.shapes)
     expected[PRESETS["offpage"]] += len(page.offpage)
     expected["connector"] += len(page.connectors)
-    expected["label"] += len(page.labels)
+    expected["label"] += len(page.labels) + len(page.furniture)
     expected["picture"] += len(page.images)
     assert +kinds == +expected
 
@@ -311,7 +311,7 @@ def _check_page_drawings(page: Page, anchors: list[etree._Element]) -> None:
         boxes = [(s.x, s.y, s.w, s.h) for s in page.shapes if s.kind == shape_kind]
         assert unmatched(boxes, PRESETS[shape_kind]) == []
     assert unmatched([(c.x, c.y, c.w, c.h) for c in page.offpage], PRESETS["offpage"]) == []
-    assert unmatched([(lb.x, lb.y, lb.w, lb.h) for lb in page.labels], "label") == []
+    assert unmatched([(lb.x, lb.y, lb.w, lb.h) for lb in [*page.labels, *page.furniture]], "label") == []
     assert unmatched([(i.x, i.y, i.w, i.h) for i in page.images], "picture") == []
 
     written = []
@@ -436,7 +436,10 @@ def test_flatten_draws_each_flowchart_as_one_picture_over_its_page(tmp_path, mea
     flow_pages = [p for p in document.pages if p.shapes]
     assert len(rendered) == len(flow_pages)
     root = document_xml(path)
-    assert root.find(f".//{q('wps:wsp')}") is None
+    # No shapes but the page numbers' text boxes, which are no part of the chart.
+    assert {a.xpath("string(.//w:txbxContent)", namespaces=NS) for a in root.iter(q("wp:anchor"))
+            if a.find(f".//{q('wps:wsp')}") is not None} == {
+        t.text for p in document.pages for t in p.furniture}
     with zipfile.ZipFile(path) as archive:
         media = [archive.read(n) for n in archive.namelist() if n.startswith("word/media/")]
     for picture in rendered:
@@ -444,9 +447,9 @@ def test_flatten_draws_each_flowchart_as_one_picture_over_its_page(tmp_path, mea
     for page, blocks in zip(document.pages, pages_of(root)):
         anchors = anchors_of(blocks)
         if page.shapes:
-            assert [anchor_kind(a) for a in anchors] == ["picture"]
+            assert [anchor_kind(a) for a in anchors] == ["label"] * len(page.furniture) + ["picture"]
             box = flowchart_layer_box(page)
-            assert close(anchor_box(anchors[0]), (box.x, box.y, box.w, box.h), 0.01)
+            assert close(anchor_box(anchors[-1]), (box.x, box.y, box.w, box.h), 0.01)
             # The picture covers every symbol, so nothing of the flowchart is lost in flattening.
             assert all(box.contains(s.x, s.y) and box.contains(s.x + s.w, s.y + s.h) for s in page.shapes)
         assert len(tables_of(blocks)) == len(page.tables)

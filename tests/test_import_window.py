@@ -55,6 +55,7 @@ def test_an_sop_already_in_the_library_is_not_overwritten_without_asking(window,
     window.dialogs.answer("ask_import_conflict", "copy")
     window.import_xlsx_action.trigger()
     assert window.controller.sop.id != saved_id
+    window.dialogs.answer("confirm", True)  # same nomor as the saved one
     window.save_action.trigger()
     assert len(window.library.entries()) == 2
 

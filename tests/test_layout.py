@@ -339,13 +339,100 @@ def test_twelve_actors_lay_out_and_report_narrow_columns():
     assert [p.code for p in layout_problems(sop, document)] == ["actor-column-narrow"]
 
 
-def test_endless_identity_lists_are_cut_to_one_page_and_reported():
+def box_items(document, title: str) -> list[tuple[int, str, str]]:
+    """(page index, number, text) of every numbered item printed in the box titled `title`, in print order."""
+    found = []
+    for page in document.pages:
+        for table in page.tables:
+            if table.role != "identity":
+                continue
+            for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+                if cell.kind == "box" and cell.paragraphs and cell.paragraphs[0].text.startswith(title):
+                    found += [(page.index, p.number, p.text) for p in cell.paragraphs if p.number]
+    return found
+
+
+@pytest.mark.parametrize("count", [33, 80, 300])
+def test_long_identity_boxes_go_on_on_continuation_pages_and_nothing_is_cut(count):
+    # Before: the box rows were squeezed onto page 1 and items 16-33 of 33 were cut without a word.
     sop = fixture("contoh-peminjaman-arsip")
-    sop.identity.dasar_hukum = [f"Peraturan nomor {n} tentang hal yang sangat panjang sekali" for n in range(300)]
+    sop.identity.peralatan_perlengkapan = [f"Peralatan nomor {n} untuk pekerjaan arsip" for n in range(1, count + 1)]
     document = layout(sop, estimate_measure)
     check_document(sop, document)
-    assert "identity-too-tall" in [p.code for p in layout_problems(sop, document)]
-    assert any(c.clipped for c in document.pages[0].tables[0].cells)
+    assert layout_problems(sop, document) == []
+    kinds = [p.kind for p in document.pages]
+    continued = kinds.count("identity") - 1
+    assert kinds[:continued + 1] == ["identity"] * (continued + 1) and continued >= 1
+    items = box_items(document, "Peralatan/Perlengkapan")
+    assert [(number, text) for _, number, text in items] == [
+        (f"{n}.", f"Peralatan nomor {n} untuk pekerjaan arsip") for n in range(1, count + 1)]
+    assert {page for page, _, _ in items} == set(range(continued + 1))
+    box = content_box(document.settings)
+    for page in document.pages[:continued + 1]:
+        (table,) = page.tables
+        assert not any(c.clipped for c in table.cells)
+        assert table.y + table.height <= box.bottom + 1e-6
+        titles = [c.paragraphs[0].text for c in table.cells if c.kind == "box" and c.paragraphs]
+        if page.index:
+            # Only box rows go on: the identity rows are not repeated; the box says it continues.
+            assert not any(c.kind in ("logo", "label", "value", "signature", "title") for c in table.cells)
+            assert titles[0] == "Peralatan/Perlengkapan (lanjutan):"
+    # The boxes after the long one follow it, with their own titles, on the last identity page.
+    last = document.pages[continued].tables[0]
+    assert {"Peringatan:", "Pencatatan dan Pendataan:"} <= {c.paragraphs[0].text for c in last.cells if c.paragraphs}
+
+
+def test_an_identity_sheet_that_fits_stays_one_page_with_all_six_boxes():
+    sop = fixture("contoh-peminjaman-arsip")
+    document = layout(sop, estimate_measure)
+    assert [p.kind for p in document.pages].count("identity") == 1
+    assert len(document.pages[0].tables[0].row_heights) == 9
+
+
+def test_an_identity_item_taller_than_a_page_is_cut_and_reported():
+    sop = fixture("contoh-peminjaman-arsip")
+    sop.identity.dasar_hukum = ["Peraturan yang sangat panjang sekali " * 600, "Peraturan kedua"]
+    document = layout(sop, estimate_measure)
+    check_document(sop, document)
+    assert [p.code for p in layout_problems(sop, document)] == ["identity-too-tall"]
+    assert "Dasar Hukum" in str(layout_problems(sop, document)[0])
+    assert any(c.clipped for p in document.pages for t in p.tables if t.role == "identity" for c in t.cells)
+    assert [text for _, _, text in box_items(document, "Dasar Hukum")][-1] == "Peraturan kedua"
+
+
+@pytest.mark.parametrize("combine", [False, True])
+def test_every_page_says_halaman_x_dari_y_in_its_bottom_margin(combine):
+    sop = make_sop(40, 3)
+    sop.page.combine_pages = combine
+    document = layout(sop, estimate_measure)
+    count = len(document.pages)
+    assert count > 2
+    box = content_box(document.settings)
+    for page in document.pages:
+        (text,) = page.furniture
+        assert text.text == f"Halaman {page.index + 1} dari {count}"
+        assert (text.kind, text.number, text.count) == ("page-number", page.index + 1, count)
+        assert text.x == pytest.approx(box.x)
+        assert box.bottom <= text.y and text.y + text.h <= page.height_mm
+    sop.page.page_numbers = False
+    assert not any(p.furniture for p in layout(sop, estimate_measure).pages)
+
+
+def test_a_terminator_ending_a_branch_mid_table_has_no_arrow_to_the_next_step():
+    # Steps: 1 start, 2 decision (Ya -> 3, Tidak -> 4), 3 ends the Ya branch, 4 and 5 go on.
+    sop = make_sop(5, 2)
+    sop.steps[1].symbol = Symbol.DECISION
+    sop.steps[1].yes_target = sop.steps[2].id
+    sop.steps[1].no_target = sop.steps[3].id
+    sop.steps[2].symbol = Symbol.TERMINATOR
+    document = layout(sop, estimate_measure)
+    check_document(sop, document)
+    shapes = [s for p in document.pages for s in p.shapes if s.step_index == 2]
+    assert shapes and all(s.kind == "terminator" for s in shapes)
+    assert connectors_of(document, 2) == []
+    assert connectors_of(document, 1, 2, "ya") and connectors_of(document, 3, 4, "next")
+    # The first step is a terminator too, and it does lead on.
+    assert connectors_of(document, 0, 1, "next")
 
 
 def test_a_loop_back_that_fits_on_a_page_is_not_cut_by_a_break():

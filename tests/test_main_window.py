@@ -18,7 +18,12 @@ from .gui_helpers import ScriptedDialogs
 
 @pytest.fixture
 def env(make_window):
-    return make_window
+    def make(*args):
+        window, dialogs = make_window(*args)
+        if not window.library_dock.isVisible():
+            window.library_action.trigger()  # Ctrl+L: a small screen starts with the library hidden
+        return window, dialogs
+    return make
 
 
 def import_fixture(window, dialogs, name):
@@ -109,6 +114,7 @@ def test_duplicate_trash_and_restore(env, qtbot):
     qtbot.mouseClick(panel.duplicate_button, Qt.MouseButton.LeftButton)
     assert window.controller.sop.id != original
     assert window.controller.sop.identity.nama.startswith("Salinan")
+    dialogs.answer("confirm", True)  # the copy keeps the nomor: saving asks first
     window.save_action.trigger()
     assert panel.model.rowCount() == 2
 
@@ -162,6 +168,7 @@ def test_importing_an_sop_already_in_the_library_never_overwrites_it(env, tmp_pa
     dialogs.answer("open_file", str(out))
     window.import_json_action.trigger()
     assert window.controller.sop.id != saved_id
+    dialogs.answer("confirm", True)  # same nomor as the saved one
     window.save_action.trigger()
     assert len(window.library.entries()) == 2
 

@@ -96,6 +96,14 @@ def test_successors_of_a_decision_and_the_last_step(arsip):
     assert model.successors(arsip, 2)[0] == ("ya", None)
 
 
+def test_a_terminator_that_is_not_the_first_step_ends_the_procedure(arsip):
+    # Before: a terminator ending a Ya/Tidak branch mid-table flowed on to the next row.
+    arsip.steps[4].symbol = Symbol.TERMINATOR
+    assert model.successors(arsip, 4) == [("next", None)]
+    arsip.steps[0].symbol = Symbol.TERMINATOR
+    assert model.successors(arsip, 0) == [("next", arsip.steps[1].id)]
+
+
 @pytest.mark.parametrize(
     "text, items",
     [

@@ -14,6 +14,7 @@ from .conftest import FIXTURES_DIR
 @pytest.fixture
 def window(make_window):
     win, dialogs = make_window()
+    win.preview_action.trigger()  # hidden at first on a small screen (the offscreen one is 800 x 600)
     dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
     win.import_json_action.trigger()
     return win

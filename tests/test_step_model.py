@@ -73,3 +73,33 @@ def test_typed_time_is_read_into_number_and_unit(setup):
     assert model.data(cell) == "2 Hari Kerja"
     assert model.setData(cell, "Triwulan")
     assert controller.sop.steps[1].waktu.text == "Triwulan"
+
+
+@pytest.mark.parametrize("typed, value, unit", [
+    ("3 HK", 3, "Hari Kerja"), ("30 mnt", 30, "Menit"), ("1 MINGGU", 1, "Minggu"), ("2 bln", 2, "Bulan"),
+    ("1,5  Jam", 1.5, "Jam"), ("2 hr", 2, "Hari"),
+])
+def test_typed_time_reads_common_short_forms(setup, typed, value, unit):
+    controller, model = setup
+    assert model.setData(model.index(1, model.column_of(Col.WAKTU)), typed)
+    assert (controller.sop.steps[1].waktu.value, controller.sop.steps[1].waktu.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("typed", ["2 m", "1 h", "± 3 hari", "Triwulan"])
+def test_a_time_that_is_not_clearly_a_unit_stays_as_typed(setup, typed):
+    controller, model = setup
+    assert model.setData(model.index(1, model.column_of(Col.WAKTU)), typed)
+    assert controller.sop.steps[1].waktu.text == typed and controller.sop.steps[1].waktu.value is None
+
+
+def test_row_headers_are_drag_grips(setup):
+    _controller, model = setup
+    assert model.headerData(0, Qt.Orientation.Vertical) == "≡"
+    assert model.headerData(2, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole) == "Seret untuk memindahkan langkah 3"
+
+
+def test_model_tester_after_a_step_becomes_a_decision(qtmodeltester, setup):
+    controller, model = setup
+    assert model.setData(model.index(6, model.column_of(Col.SIMBOL)), Symbol.DECISION.value)
+    assert controller.sop.steps[6].yes_target == controller.sop.steps[7].id
+    qtmodeltester.check(model, force_py=True)

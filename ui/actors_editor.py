@@ -125,7 +125,13 @@ class ActorsEditor(QWidget):
         name = " ".join(item.text().split())
         actor_id = item.data(Qt.ItemDataRole.UserRole)
         actor = self._controller.sop.actor(actor_id)
-        if actor is None or name == actor.name:
+        if actor is None:
+            return
+        if name == actor.name:
+            if item.text() != name:  # "a  b" over "a b" is no rename: show the name as stored
+                self._refreshing = True
+                item.setText(name)
+                self._refreshing = False
             return
         if not name:
             self.refresh()  # an empty name is not a rename; put the old one back

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sopdesk.storage import StorageError
 
+from . import qt_indonesian
 from .main_window import MainWindow, open_library
 from .ui_state import UiState
 
@@ -54,6 +55,7 @@ def start(argv: list[str]) -> tuple[QApplication, MainWindow | None]:
     app.setApplicationName("SOP Desk")
     app.setOrganizationName("SOP Desk")
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    qt_indonesian.install(app)  # before any widget: Qt's dialogs, buttons and key names in Indonesian
     state = settings_for_environment()
     try:
         library = open_library(state)

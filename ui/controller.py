@@ -26,6 +26,9 @@ class DocumentController(QObject):
         self.stack.setUndoLimit(500)
         self.sop = Sop()
         self.in_library = False  # saved at least once in the library
+        # Editors holding typed text not yet in the document (an open table cell): run before any
+        # command that reads or replaces the document, so nothing typed is lost or left behind.
+        self._pending_edit_hooks: list[Callable[[], object]] = []
 
     # ---- document lifetime -------------------------------------------------------------
     def open_document(self, sop: Sop, in_library: bool, modified: bool = False) -> None:
@@ -37,6 +40,23 @@ class DocumentController(QObject):
             self.stack.resetClean()
         self.document_replaced.emit()
         self.document_changed.emit(ALL)
+
+    def add_pending_edit_hook(self, hook: Callable[[], object]) -> None:
+        self._pending_edit_hooks.append(hook)
+
+    def commit_pending_edits(self) -> None:
+        """Put what is still typed in an open editor into the document, as its own undo step."""
+        for hook in self._pending_edit_hooks:
+            hook()
+
+    def undo(self) -> None:
+        # Typing first, so this undo takes back the typing and redo can bring it again.
+        self.commit_pending_edits()
+        self.stack.undo()
+
+    def redo(self) -> None:
+        self.commit_pending_edits()
+        self.stack.redo()
 
     def mark_saved(self) -> None:
         self.in_library = True
@@ -129,6 +149,11 @@ class DocumentController(QObject):
     def move_step(self, index: int, new_index: int) -> bool:
         step_id = self.sop.steps[index].id
         return self.edit("Pindahkan langkah", "steps", lambda sop: model.move_step(sop, index, new_index),
+                         focus=("step", step_id))
+
+    def set_step_symbol(self, step_id: str, symbol: model.Symbol) -> bool:
+        index = self.sop.step_index(step_id)
+        return self.edit("Ubah simbol langkah", "steps", lambda sop: model.set_step_symbol(sop, index, symbol),
                          focus=("step", step_id))
 
     def copy_output_to_next(self, index: int) -> bool:

@@ -1,6 +1,8 @@
 """Every message box and file dialog the app shows, behind one object that tests replace."""
 from __future__ import annotations
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -64,17 +66,70 @@ class Dialogs:
             return DISCARD
         return CANCEL
 
+    def choose_template(self, names: list[str]) -> int:
+        """Which example SOP to start from: its index, or -1 when cancelled."""
+        from PySide6.QtWidgets import QListWidget
+
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle("SOP Baru dari contoh")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Pilih contoh SOP. SOP baru memuat isi contoh itu (langkah, pelaksana, kotak-kotak "
+                                "identitas) beserta instansi dan penanda tangan dari Preferensi, dan belum "
+                                "disimpan sampai Anda menekan Ctrl+S."))
+        listing = QListWidget()
+        listing.addItems(names)
+        listing.setCurrentRow(0)
+        listing.itemDoubleClicked.connect(lambda _item: dialog.accept())
+        layout.addWidget(listing)
+        layout.addWidget(ok_cancel_buttons(dialog, "Buat SOP", "Batal"))
+        return listing.currentRow() if dialog.exec() == QDialog.DialogCode.Accepted else -1
+
+    def show_print_preview(self, dialog: QDialog) -> None:
+        """The print preview, modal; a test shows it without blocking and drives it."""
+        dialog.exec()
+
+    def file_dialog(self, title: str, folder: str, filters: str = "", mode: str = "open") -> QFileDialog:
+        """Qt's own file dialog, not the system's: Qt has no Indonesian catalogue for the system one's
+        wording to follow, and ours is Indonesian throughout (ui/qt_indonesian.py; labels set here too)."""
+        dialog = QFileDialog(self.parent, title, folder, filters)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        label = QFileDialog.DialogLabel
+        accept = {"open": "Buka", "save": "Simpan", "folder": "Pilih folder"}[mode]
+        for which, text in ((label.LookIn, "Cari di:"), (label.FileName, "Nama berkas:"),
+                            (label.FileType, "Jenis berkas:"), (label.Accept, accept), (label.Reject, "Batal")):
+            dialog.setLabelText(which, text)
+        if mode == "save":
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        elif mode == "folder":
+            dialog.setFileMode(QFileDialog.FileMode.Directory)
+            dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+            dialog.setLabelText(label.FileName, "Folder:")
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return dialog
+
     def open_file(self, title: str, folder: str, filters: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
-        return path
+        dialog = self.file_dialog(title, folder, filters, "open")
+        return dialog.selectedFiles()[0] if dialog.exec() == QDialog.DialogCode.Accepted else ""
 
     def save_file(self, title: str, suggested: str, filters: list[str]) -> tuple[str, str]:
         """(path, chosen filter) or ("", "") when cancelled."""
-        path, chosen = QFileDialog.getSaveFileName(self.parent, title, suggested, ";;".join(filters))
-        return path, chosen
+        from pathlib import Path
+
+        dialog = self.file_dialog(title, str(Path(suggested).parent), ";;".join(filters), "save")
+        dialog.selectFile(Path(suggested).name)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return "", ""
+        return dialog.selectedFiles()[0], dialog.selectedNameFilter()
 
     def choose_folder(self, title: str, folder: str) -> str:
-        return QFileDialog.getExistingDirectory(self.parent, title, folder)
+        dialog = self.file_dialog(title, folder, "", "folder")
+        return dialog.selectedFiles()[0] if dialog.exec() == QDialog.DialogCode.Accepted else ""
+
+    def open_url(self, url: QUrl) -> bool:
+        """Hand a file or folder to the desktop (its own viewer, the file manager); tests record it instead."""
+        return QDesktopServices.openUrl(url)
 
     def text_input(self, title: str, label: str, text: str = "") -> str | None:
         dialog = QInputDialog(self.parent)

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sopdesk.dates import parse_date
 from sopdesk.labels import IDENTITY_LABELS, format_date
 from sopdesk.model import IdLabel, Logo
+from sopdesk.sanity import logo_problem
 
 from .controller import DocumentController
 from .dialogs import IMAGE_FILTER, Dialogs, ok_cancel_buttons
@@ -35,18 +37,27 @@ INDONESIAN = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia)
 
 
 class DateField(QWidget):
-    """A date shown in Indonesian ("Rabu, 01 November 2017"), picked from a calendar, clearable."""
+    """A date typed in any common form or picked from a calendar; shown as "Rabu, 01 November 2017".
 
-    date_picked = Signal(object)  # datetime.date or None
+    Typed text that is not a date is kept as typed (the form stores it and Masalah warns).
+    """
+
+    date_picked = Signal(object)  # datetime.date or None, from the calendar or Kosongkan
+    text_typed = Signal(str)  # every keystroke, like the other fields, so typing merges into one undo step
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._value: dt.date | None = None
+        self._kept = ""
+        self._editing = False
         self.open_dialog: QDialog | None = None
         self.display = QLineEdit()
-        self.display.setReadOnly(True)
-        self.display.setPlaceholderText("belum diisi")
+        self.display.setPlaceholderText("mis. 01/11/2017 atau 1 November 2017")
+        self.display.setMinimumWidth(60)  # may shrink: the placeholder must not widen the form
+        self.display.textEdited.connect(self._on_display_text_edited)
+        self.display.editingFinished.connect(self._on_display_editing_finished)
         self.pick_button = QPushButton("Pilih…")
+        self.pick_button.setToolTip("Pilih tanggal dari kalender")
         self.clear_button = QPushButton("Kosongkan")
         self.pick_button.clicked.connect(self._on_pick_button_clicked)
         self.clear_button.clicked.connect(lambda: self.date_picked.emit(None))
@@ -59,9 +70,18 @@ class DateField(QWidget):
     def value(self) -> dt.date | None:
         return self._value
 
-    def set_value(self, value: dt.date | None) -> None:
+    def set_value(self, value: dt.date | None, kept: str = "") -> None:
+        """Show the document's state; while the user types, text that already means that state stays as typed."""
         self._value = value
-        self.display.setText(format_date(value, empty=""))
+        self._kept = kept
+        if self._editing and stored_date(self.display.text()) == (value, kept):
+            return
+        self._show()
+
+    def _show(self) -> None:
+        text = self._kept or format_date(self._value, empty="")
+        if self.display.text() != text:
+            self.display.setText(text)
 
     def calendar_dialog(self) -> tuple[QDialog, QCalendarWidget]:
         dialog = QDialog(self)
@@ -79,12 +99,30 @@ class DateField(QWidget):
         layout.addWidget(buttons)
         return dialog, calendar
 
+    def _on_display_text_edited(self, text: str) -> None:
+        self._editing = True
+        self.text_typed.emit(text)
+
+    def _on_display_editing_finished(self) -> None:
+        # Done typing: a readable date now shows in the official form; kept text stays as typed.
+        self._editing = False
+        self._show()
+
     def _on_pick_button_clicked(self) -> None:
+        self._editing = False
         dialog, calendar = self.calendar_dialog()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.date_picked.emit(calendar.selectedDate().toPython()))
         self.open_dialog = dialog
         dialog.open()  # window-modal without blocking, so the form stays scriptable
+
+
+def stored_date(text: str) -> tuple[dt.date | None, str]:
+    """(date, kept text) the document holds for a typed date: text is kept unless it reads cleanly."""
+    reading = parse_date(text)
+    if reading.readable and reading.weekday_ok:
+        return reading.value, ""
+    return reading.value, text
 
 
 class IdentityForm(QScrollArea):
@@ -169,6 +207,9 @@ class IdentityForm(QScrollArea):
         signer_form.addRow("Nama:", self.signer_nama)
         self.signer_label = self._combo("signer.id_label", [("NIP", "NIP"), ("NRP", "NRP"),
                                                              ("", "Tanpa nomor identitas")])
+        # The long "Tanpa nomor identitas" shows in the open list; closed, the box may be narrower.
+        self.signer_label.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.signer_label.setMinimumContentsLength(6)
         self.signer_number = self._line("signer.id_number")
         id_row = QHBoxLayout()
         id_row.addWidget(self.signer_label)
@@ -176,6 +217,8 @@ class IdentityForm(QScrollArea):
         signer_form.addRow("Nomor identitas:", id_row)
         outer.addWidget(signer)
         outer.addStretch(1)
+        for box_form in (unit_form, form, signer_form):
+            _let_shrink(box_form)
         self.setWidget(inner)
         self.setWidgetResizable(True)
         controller.document_changed.connect(self._on_controller_document_changed)
@@ -200,7 +243,8 @@ class IdentityForm(QScrollArea):
     def _date(self, key: str) -> DateField:
         field = DateField()
         field.setObjectName(key)
-        field.date_picked.connect(lambda value, key=key: self._controller.set_identity(key, value, IDENTITY_LABELS[key]))
+        field.date_picked.connect(lambda value, key=key: self._set_date(key, value, ""))
+        field.text_typed.connect(lambda text, key=key: self._set_date(key, *stored_date(text), typing=True))
         self.fields[key] = field
         return field
 
@@ -216,7 +260,7 @@ class IdentityForm(QScrollArea):
             combo = self.fields[key]
             combo.setCurrentIndex(max(0, combo.findData(_get(ident, key))))
         for key in ("tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan"):
-            self.fields[key].set_value(getattr(ident, key))
+            self.fields[key].set_value(getattr(ident, key), ident.date_texts.get(key, ""))
         self.revisi_ke.blockSignals(True)
         self.revisi_ke.setValue(ident.revisi_ke or 0)
         self.revisi_ke.blockSignals(False)
@@ -248,7 +292,7 @@ class IdentityForm(QScrollArea):
             return
         self.ensureWidgetVisible(widget)
         if isinstance(widget, DateField):
-            widget.pick_button.setFocus()
+            widget.display.setFocus()
         else:
             widget.setFocus()
 
@@ -262,6 +306,17 @@ class IdentityForm(QScrollArea):
         if key == "signer.id_label":
             value = IdLabel(value)
         self._controller.set_identity(key, value, IDENTITY_LABELS.get(key, "label nomor identitas"))
+
+    def _set_date(self, key: str, value: dt.date | None, kept: str, typing: bool = False) -> bool:
+        def change(sop) -> None:
+            setattr(sop.identity, key, value)
+            if kept:
+                sop.identity.date_texts[key] = kept
+            else:
+                sop.identity.date_texts.pop(key, None)
+
+        return self._controller.edit(f"Ubah {IDENTITY_LABELS[key]}", "identity", change,
+                                     merge_key=f"identity:{key}" if typing else None)
 
     def _on_revisi_ke_value_changed(self, value: int) -> None:
         self._controller.set_identity("revisi_ke", value or None, IDENTITY_LABELS["revisi_ke"])
@@ -278,11 +333,21 @@ class IdentityForm(QScrollArea):
             self._dialogs.error("Logo tidak dapat dibaca", f"{path}: {exc.strerror or exc}")
             return False
         logo = Logo(data, logo_extension(path))
-        if logo_pixmap(logo, 32).isNull():
+        # The writers' rule first (sopdesk.sanity), so a logo taken here is one every export prints.
+        if logo_problem(logo) is not None or logo_pixmap(logo, 32).isNull():
             self._dialogs.error("Logo tidak dapat dibaca",
                                 f"{path.name} bukan gambar PNG, JPEG atau SVG yang dapat dibuka.")
             return False
         return self._controller.set_identity("logo", logo, "logo")
+
+
+def _let_shrink(form: QFormLayout) -> None:
+    """Beside a narrow editor pane, labels wrap and move above their fields instead of widening the form."""
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if item is not None and isinstance(item.widget(), QLabel):
+            item.widget().setWordWrap(True)
 
 
 def logo_pixmap(logo: Logo, size: int) -> QPixmap:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from sopdesk.storage import CatalogEntry, filter_entries
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Nomor", "Nama SOP", "Unit", "Terakhir diubah")
+WIDE_PANEL = 520
 
 
 def format_timestamp(value: str) -> str:
@@ -93,6 +95,7 @@ class LibraryModel(QAbstractTableModel):
 class LibraryPanel(QWidget):
     open_requested = Signal(str)
     new_requested = Signal()
+    template_requested = Signal()  # SOP Baru from one of the shipped examples
     duplicate_requested = Signal(str)
     trash_requested = Signal(str)
     restore_requested = Signal(str)
@@ -117,7 +120,7 @@ class LibraryPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 95), (2, 90), (3, 100)):
+        for column, width in ((0, 140), (2, 90), (3, 100)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.trash_view = QCheckBox("Tampilkan Sampah")
@@ -130,7 +133,11 @@ class LibraryPanel(QWidget):
         self.purge_button = QPushButton("Hapus permanen")
         self.search.textChanged.connect(self.model.set_filter)
         self.search.textChanged.connect(lambda _t: self._update_count())
-        self.new_button.clicked.connect(self.new_requested)
+        # SOP Baru offers both starts: the profile alone, or a complete example to adapt.
+        new_menu = QMenu(self.new_button)
+        new_menu.addAction("SOP kosong (dari profil)").triggered.connect(lambda: self.new_requested.emit())
+        new_menu.addAction("Dari contoh…").triggered.connect(lambda: self.template_requested.emit())
+        self.new_button.setMenu(new_menu)
         self.open_button.clicked.connect(lambda: self._emit_for_current(self.open_requested))
         self.duplicate_button.clicked.connect(lambda: self._emit_for_current(self.duplicate_requested))
         self.delete_button.clicked.connect(lambda: self._emit_for_current(self.trash_requested))
@@ -147,7 +154,6 @@ class LibraryPanel(QWidget):
         top.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("<b>Pustaka SOP</b>"))
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
@@ -158,6 +164,13 @@ class LibraryPanel(QWidget):
         layout.addLayout(top)
         self._total = 0
         self._sync_buttons()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # A narrow side panel shows nomor and nama only; unit and date come back when it is widened.
+        narrow = self.width() < WIDE_PANEL
+        for column in (2, 3):
+            self.table.setColumnHidden(column, narrow)
 
     def showing_trash(self) -> bool:
         return self.trash_view.isChecked()

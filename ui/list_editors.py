@@ -139,7 +139,13 @@ class ListEditor(QWidget):
         row = self.list.row(item)
         text = " ".join(item.text().split())
         items = self.items()
-        if not (0 <= row < len(items)) or items[row] == text:
+        if not (0 <= row < len(items)):
+            return
+        if items[row] == text:
+            if item.text() != text:  # retyped with extra spaces: no edit, but show the text as stored
+                self._refreshing = True
+                item.setText(text)
+                self._refreshing = False
             return
         if text:
             items[row] = text

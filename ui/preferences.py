@@ -98,6 +98,9 @@ class PreferencesDialog(QDialog):
         self.flatten = QCheckBox("Ratakan bagan di Word (bagan alir sebagai gambar)")
         self.flatten.setChecked(page.flatten_chart)
         page_form.addRow("", self.flatten)
+        self.page_numbers = QCheckBox("Nomor halaman di bawah (Halaman x dari y)")
+        self.page_numbers.setChecked(page.page_numbers)
+        page_form.addRow("", self.page_numbers)
 
         library_box = QGroupBox("Pustaka")
         library_form = QFormLayout(library_box)
@@ -134,6 +137,7 @@ class PreferencesDialog(QDialog):
             offpage_labels=self.offpage.currentData(),
             combine_pages=self.combine.isChecked(),
             flatten_chart=self.flatten.isChecked(),
+            page_numbers=self.page_numbers.isChecked(),
             **{attr: spin.value() for attr, spin in self.margins.items()},
         )
 

@@ -153,7 +153,7 @@ class PreviewPane(QWidget):
         self.fit_button = self._button("Pas lebar", "Sesuaikan dengan lebar panel",
                                        lambda: self.fit_width(by_user=False))
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("<b>Pratinjau</b>"))
+        bar.setContentsMargins(4, 0, 4, 0)
         bar.addStretch(1)
         for widget in (self.prev_button, self.page_label, self.next_button, self.zoom_out, self.zoom_label,
                        self.zoom_in, self.fit_button):
@@ -261,6 +261,16 @@ class PreviewPane(QWidget):
         available = self.scroll.viewport().width() - 2 * GAP_PX - 4
         if available > 50:
             self.set_zoom(available / (widest * self.canvas.logicalDpiX() / 25.4), by_user=False)
+
+    def zoom_setting(self) -> float | None:
+        """What to remember: the zoom chosen by hand, or None while the pages follow the width."""
+        return self.canvas.zoom if self._user_zoomed else None
+
+    def apply_zoom_setting(self, zoom: float | None) -> None:
+        if zoom is None:
+            self.fit_width(by_user=False)
+        else:
+            self.set_zoom(zoom, by_user=True)
 
     def _update_zoom_label(self) -> None:
         self.zoom_label.setText(f"{self.canvas.zoom * 100:.0f}%")

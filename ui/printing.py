@@ -9,15 +9,23 @@ from sopdesk.layout.page_model import Document
 from sopdesk.qt.painter import paint_page
 from sopdesk.qt.pdf import page_layout
 
+PRINT_DPI = 1200  # what QPrinter.HighResolution gives for PDF; a printer driver may round it to its own
+
 
 def make_printer(document: Document) -> QPrinter:
+    """A stand-alone printer (headless printing, tests); the print preview owns its own, see print_with_preview."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    configure_printer(printer, document)
+    return printer
+
+
+def configure_printer(printer: QPrinter, document: Document) -> None:
+    printer.setResolution(PRINT_DPI)
     # The page model holds the margins itself: the painter origin must be the paper's corner.
     printer.setFullPage(True)
     if document.pages:
         printer.setPageLayout(page_layout(document.pages[0]))
     printer.setDocName("SOP Desk")
-    return printer
 
 
 def paint_document(printer: QPrinter, document: Document) -> None:
@@ -26,10 +34,16 @@ def paint_document(printer: QPrinter, document: Document) -> None:
     if not painter.begin(printer):
         return
     try:
-        for number, page in enumerate(document.pages):
-            if number:
-                printer.setPageLayout(page_layout(page))
+        previous = None
+        for page in document.pages:
+            size = (page.width_mm, page.height_mm)
+            if previous is not None:
+                # Only a page of another size asks for other paper: the paper the user chose in the print
+                # dialog (A4 on a printer without F4) is kept, and the page is scaled to fit it below.
+                if size != previous:
+                    printer.setPageLayout(page_layout(page))
                 printer.newPage()
+            previous = size
             paper = printer.paperRect(QPrinter.Unit.Millimeter)
             fit = min(paper.width() / page.width_mm, paper.height() / page.height_mm, 1.0)
             px_per_mm = printer.resolution() / 25.4
@@ -54,9 +68,11 @@ PREVIEW_ACTIONS = {
 
 
 def print_with_preview(document: Document, parent: QWidget | None = None) -> QPrintPreviewDialog:
-    """Open Qt's print preview (which has its own Cetak button); returned so callers and tests can drive it."""
-    printer = make_printer(document)
-    dialog = QPrintPreviewDialog(printer, parent)
+    """Qt's print preview (which has its own Cetak button), not yet shown; callers and tests show and drive it."""
+    # The dialog creates and owns its printer: a QPrinter made here and handed over would be freed by
+    # Python when this function returns while the preview still paints on it (a crash on Ctrl+P).
+    dialog = QPrintPreviewDialog(parent)
+    configure_printer(dialog.printer(), document)
     dialog.setWindowTitle("Pratinjau cetak")
     for action in dialog.findChildren(QAction):
         indonesian = PREVIEW_ACTIONS.get(action.text().replace("&", ""))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QToolButton, QVBoxLayout, QWidget
 
 from collections.abc import Callable
 
@@ -21,7 +21,11 @@ class ProblemsPanel(QWidget):
         self.problems: list[Problem] = []
         # Problems only a layout can find (a row taller than a page) come from the preview's last layout.
         self.extra: Callable[[], list[Problem]] = list
-        self.summary = QLabel()
+        # One line ("2 galat, 3 peringatan") that the window keeps in its status bar; clicking it opens the list.
+        self.summary = QToolButton()
+        self.summary.setObjectName("problems_summary")
+        self.summary.setAutoRaise(True)
+        self.summary.setToolTip("Tampilkan atau sembunyikan daftar masalah")
         self.list = QListWidget()
         self.list.setObjectName("problems_list")
         self.list.setWordWrap(True)
@@ -29,7 +33,6 @@ class ProblemsPanel(QWidget):
         self.list.itemClicked.connect(self._on_list_item_activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
         # Typing fires many edits; checking once the user pauses keeps typing smooth.
         self._timer = QTimer(self)
@@ -57,7 +60,7 @@ class ProblemsPanel(QWidget):
         if not self.problems:
             self.summary.setText("Tidak ada masalah.")
         else:
-            self.summary.setText(f"{errors} galat, {warnings} peringatan")
+            self.summary.setText(f"Masalah: {errors} galat, {warnings} peringatan")
 
     def _on_list_item_activated(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)

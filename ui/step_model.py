@@ -61,6 +61,7 @@ FIELD_COLUMNS = {
 }
 
 LEAVES = "Keluar dari prosedur"
+ROW_GRIP = "≡"
 UNSET = "— belum dipilih —"
 
 
@@ -128,10 +129,15 @@ class StepTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Col) - 1 + self.actor_count()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Vertical:
+            # The row header is the grip for dragging a step to another place; No already numbers it.
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ROW_GRIP
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Seret untuk memindahkan langkah {section + 1}"
+            return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
         if not 0 <= section < self.columnCount():
             return None
         kind = self.column_kind(section)
@@ -213,7 +219,7 @@ class StepTableModel(QAbstractTableModel):
                 symbol = Symbol(value)
             except ValueError:
                 return False
-            self._controller.set_step_field(step.id, "symbol", symbol, "simbol langkah")
+            self._controller.set_step_symbol(step.id, symbol)
             return True
         if kind in (Col.YA, Col.TIDAK):
             target = value or None

@@ -1,163 +1,62 @@
 """The steps editor: the table with its cell editors, the step commands and the decision labels."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QPlainTextEdit,
     QSizePolicy,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from sopdesk import labels
-from sopdesk.model import END, TIME_UNITS, Duration, Symbol, resolved_symbol
+from sopdesk.model import Symbol, resolved_symbol
 
+from . import dialogs as dlg
+from .column_fit import ColumnFitter, step_column_shares
 from .controller import DocumentController
-from .step_model import LEAVES, UNSET, Col, StepTableModel
+from .step_cells import (
+    FREE_TEXT,
+    CellDelegate,
+    DurationDelegate,
+    DurationEditor,
+    MultilineDelegate,
+    StepsTable,
+    SymbolDelegate,
+    TargetDelegate,
+)
+from .step_model import FIELD_COLUMNS, Col, StepTableModel
 
-FREE_TEXT = "Teks bebas"
-
-
-class MultilineDelegate(QStyledItemDelegate):
-    """Multi-line text; Enter starts a new line, leaving the cell (Tab, click elsewhere) commits."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # noqa: N802
-        editor = QPlainTextEdit(parent)
-        editor.setTabChangesFocus(True)
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
-        editor.setPlainText(index.data(Qt.ItemDataRole.EditRole) or "")
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:  # noqa: N802
-        model.setData(index, editor.toPlainText().strip(), Qt.ItemDataRole.EditRole)
-
-    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802
-        # Plain text editors keep Enter for new lines; Ctrl+Enter commits like elsewhere in the table.
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.commitData.emit(editor)
-                self.closeEditor.emit(editor)
-                return True
-            return False
-        return super().eventFilter(editor, event)
+__all__ = ["FREE_TEXT", "DurationEditor", "StepsEditor"]
 
 
-class SymbolDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):  # noqa: N802
-        combo = QComboBox(parent)
-        for symbol in Symbol:
-            combo.addItem(labels.SYMBOL_NAMES[symbol.value], symbol.value)
-        return combo
+class _Capture:
+    """Stands in for the model to read what an editor holds without writing it anywhere."""
 
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+    def __init__(self) -> None:
+        self.value = None
 
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
-class TargetDelegate(QStyledItemDelegate):
-    """Where a decision branch goes: another step, or out of the procedure."""
-
-    def __init__(self, controller: DocumentController, parent=None) -> None:
-        super().__init__(parent)
-        self._controller = controller
-
-    def createEditor(self, parent, option, index):  # noqa: N802
-        combo = QComboBox(parent)
-        combo.addItem(UNSET, "")
-        combo.addItem(LEAVES, END)
-        for i, step in enumerate(self._controller.sop.steps):
-            text = " ".join(step.kegiatan.split())
-            short = text if len(text) <= 50 else text[:49] + "…"
-            combo.addItem(f"Langkah {i + 1}: {short}" if short else f"Langkah {i + 1}", step.id)
-        return combo
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
-class DurationEditor(QWidget):
-    """A number and a unit, or free text for times that are not of that form."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAutoFillBackground(True)
-        self.number = QDoubleSpinBox()
-        self.number.setRange(0, 9999)
-        self.number.setDecimals(1)
-        self.number.setSpecialValueText("—")
-        self.unit = QComboBox()
-        self.unit.addItems([*TIME_UNITS, FREE_TEXT])
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("mis. 2 menit/berkas")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.number)
-        layout.addWidget(self.unit)
-        layout.addWidget(self.text, 1)
-        self.unit.currentTextChanged.connect(self._sync)
-        self.setFocusProxy(self.number)
-
-    def _sync(self) -> None:
-        free = self.unit.currentText() == FREE_TEXT
-        self.number.setVisible(not free)
-        self.text.setVisible(free)
-
-    def set_duration(self, value: Duration) -> None:
-        if value.value is not None:
-            self.number.setValue(value.value)
-            self.unit.setCurrentText(value.unit)
-        elif value.text:
-            self.unit.setCurrentText(FREE_TEXT)
-            self.text.setText(value.text)
-        else:
-            self.number.setValue(0)
-            self.unit.setCurrentText(TIME_UNITS[0])
-        self._sync()
-
-    def duration(self) -> Duration:
-        if self.unit.currentText() == FREE_TEXT:
-            return Duration(text=" ".join(self.text.text().split()))
-        if self.number.value() == 0:
-            return Duration()
-        return Duration(value=self.number.value(), unit=self.unit.currentText())
-
-
-class DurationDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):  # noqa: N802
-        return DurationEditor(parent)
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.set_duration(index.data(Qt.ItemDataRole.EditRole))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.duration(), Qt.ItemDataRole.EditRole)
+    def setData(self, _index, value, _role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        self.value = value
+        return True
 
 
 class StepsEditor(QWidget):
-    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+    message_posted = Signal(str)  # a short note for the window's status bar
+
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None,
+                 dialogs: dlg.Dialogs | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._dialogs = dialogs or dlg.Dialogs(self)
         self.model = StepTableModel(controller, self)
-        self.table = QTableView()
+        self.table = StepsTable()
         self.table.setObjectName("steps_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -165,18 +64,39 @@ class StepsEditor(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        # The row header is a grip: dragging it moves the step (one undo step, targets follow the ids).
+        rows_header = self.table.verticalHeader()
+        rows_header.setSectionsMovable(True)
+        rows_header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        rows_header.sectionMoved.connect(self._on_rows_header_section_moved)
         # Rows fit their wrapped text, re-measured only where something changed: ResizeToContents would
         # measure every cell of every row on each keystroke.
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._multiline = MultilineDelegate(self)
         self._symbol = SymbolDelegate(self)
         self._target = TargetDelegate(controller, self)
         self._duration = DurationDelegate(self)
+        self._delegates: tuple[CellDelegate, ...] = (self._multiline, self._symbol, self._target, self._duration)
+        for delegate in self._delegates:
+            delegate.entered.connect(self.table.move_down)
+        # A reset (steps added or removed elsewhere) drops open editors unread: keep their text.
+        self._rescued: tuple[str, Col, int, object] | None = None
+        self.model.modelAboutToBeReset.connect(self._rescue_pending_edit)
+        self.model.modelReset.connect(self._restore_rescued_edit)
+        controller.document_replaced.connect(self._on_controller_document_replaced)
+        controller.add_pending_edit_hook(self.commit_pending_edit)
         self.model.modelReset.connect(self._apply_delegates)
         self.model.modelReset.connect(self.table.resizeRowsToContents)
         self.model.dataChanged.connect(self._on_model_data_changed)
-        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        # Fitting the columns resizes each of them: re-measure the rows once afterwards, not once per column.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
+        # Every column shares the table's width, so the whole table is in sight without sideways scrolling.
+        self._columns = ColumnFitter(self.table, lambda: step_column_shares(self.model))
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # a steady width to share
 
         self.toolbar = QToolBar()
         # Its buttons may run out of sight (a » button shows them) rather than widen the whole editor.
@@ -187,8 +107,9 @@ class StepsEditor(QWidget):
             ("insert_below", "Tambah di bawah", "Ctrl+Return", self.insert_below),
             ("delete", "Hapus", "Ctrl+Del", self.delete_selected),
             ("duplicate", "Gandakan", "Ctrl+D", self.duplicate_current),
-            ("move_up", "Naik", "Alt+Up", lambda: self.move_current(-1)),
-            ("move_down", "Turun", "Alt+Down", lambda: self.move_current(1)),
+            # Not Alt+Up/Down: those open a cell's drop-down list.
+            ("move_up", "Naik", "Ctrl+Shift+Up", lambda: self.move_current(-1)),
+            ("move_down", "Turun", "Ctrl+Shift+Down", lambda: self.move_current(1)),
             ("copy_output", "Output → Kelengkapan berikutnya", "Ctrl+Shift+K", self.copy_output),
         ):
             action = QAction(text, self)
@@ -223,6 +144,76 @@ class StepsEditor(QWidget):
         controller.document_changed.connect(lambda _scope: self._refresh_labels())
         self._apply_delegates()
 
+    # ---- open cell editors ------------------------------------------------------------------
+    def _open_editor(self) -> tuple[CellDelegate, object, QPersistentModelIndex] | None:
+        for delegate in self._delegates:
+            for editor, index in list(delegate.open_editors.items()):
+                if index.isValid():
+                    return delegate, editor, index
+        return None
+
+    def commit_pending_edit(self) -> bool:
+        """Put what an open cell editor holds into the document and close it; False when none was open."""
+        found = self._open_editor()
+        if found is None:
+            return False
+        delegate, editor, _index = found
+        delegate.finish(editor)
+        return True
+
+    def _rescue_pending_edit(self) -> None:
+        found = self._open_editor()
+        if found is None:
+            return
+        delegate, editor, index = found
+        capture = _Capture()
+        delegate.setModelData(editor, capture, index)
+        kind = self.model.column_kind(index.column())
+        actor = index.column() - Col.ACTOR if kind is Col.ACTOR else 0
+        self._rescued = (self.model.step_id(index.row()), kind, actor, capture.value)
+        delegate.open_editors.pop(editor, None)
+
+    def _restore_rescued_edit(self) -> None:
+        rescued, self._rescued = self._rescued, None
+        if rescued is None:
+            return
+        step_id, kind, actor, value = rescued
+        row = self.model.row_of(step_id)
+        if row >= 0 and (kind is not Col.ACTOR or actor < self.model.actor_count()):
+            index = self.model.index(row, self.model.column_of(kind, actor))
+            if index.data(Qt.ItemDataRole.EditRole) != value:
+                # After the reset, as its own undo step.
+                QTimer.singleShot(0, lambda: self._set_rescued(step_id, kind, actor, value))
+
+    def _set_rescued(self, step_id: str, kind: Col, actor: int, value) -> None:
+        row = self.model.row_of(step_id)
+        if row >= 0:
+            self.model.setData(self.model.index(row, self.model.column_of(kind, actor)), value)
+
+    def _on_controller_document_replaced(self) -> None:
+        # Another document: an editor still open belongs to the old one (saving or discarding was asked).
+        found = self._open_editor()
+        if found is not None:
+            delegate, editor, _index = found
+            delegate.open_editors.pop(editor, None)
+            delegate.closeEditor.emit(editor, CellDelegate.EndEditHint.RevertModelCache)
+
+    def _on_rows_header_section_moved(self, _logical: int, old_visual: int, new_visual: int) -> None:
+        # The header only shows where the row was dropped; the document does the moving, after the header's
+        # own mouse handling is done.
+        QTimer.singleShot(0, lambda: self._move_dropped_row(old_visual, new_visual))
+
+    def _move_dropped_row(self, old_visual: int, new_visual: int) -> None:
+        header = self.table.verticalHeader()
+        header.blockSignals(True)
+        header.moveSection(new_visual, old_visual)
+        header.blockSignals(False)
+        if 0 <= old_visual < self.model.rowCount() and old_visual != new_visual:
+            self.commit_pending_edit()
+            step_id = self.model.step_id(old_visual)
+            self._controller.move_step(old_visual, new_visual)
+            self.select_step(step_id)
+
     # ---- helpers --------------------------------------------------------------------------
     def _on_model_data_changed(self, top_left, bottom_right, _roles=()) -> None:
         for row in range(top_left.row(), bottom_right.row() + 1):
@@ -242,10 +233,8 @@ class StepsEditor(QWidget):
         # Actor names are long job titles: wrap them in a taller header rather than cut them.
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         header.setMinimumHeight(48)
-        self.table.setColumnWidth(self.model.column_of(Col.NO), 40)
-        self.table.setColumnWidth(self.model.column_of(Col.KEGIATAN), 260)
-        for i in range(self.model.actor_count()):
-            self.table.setColumnWidth(self.model.column_of(Col.ACTOR, i), 90)
+        header.setMinimumSectionSize(24)
+        self._columns.schedule()
 
     def current_row(self) -> int:
         index = self.table.currentIndex()
@@ -258,8 +247,6 @@ class StepsEditor(QWidget):
         return [self.model.step_id(r) for r in rows if 0 <= r < self.model.rowCount()]
 
     def select_step(self, step_id: str, field: str = "kegiatan") -> None:
-        from .step_model import FIELD_COLUMNS
-
         row = self.model.row_of(step_id)
         if row < 0:
             return
@@ -271,27 +258,38 @@ class StepsEditor(QWidget):
 
     # ---- commands ------------------------------------------------------------------------
     def insert_above(self) -> None:
+        self.commit_pending_edit()
         row = self.current_row()
         self.select_step(self._controller.insert_step(row if row >= 0 else 0))
 
     def insert_below(self) -> None:
+        self.commit_pending_edit()
         row = self.current_row()
         self.select_step(self._controller.insert_step(row + 1 if row >= 0 else self.model.rowCount()))
 
     def delete_selected(self) -> None:
+        self.commit_pending_edit()
         ids = self.selected_step_ids()
-        if ids:
-            row = self.current_row()
-            self._controller.delete_steps(ids)
-            if self.model.rowCount():
-                self.select_step(self.model.step_id(min(max(row, 0), self.model.rowCount() - 1)))
+        if not ids:
+            return
+        if len(ids) > 1 and not self._dialogs.confirm(
+                "Hapus langkah", f"Hapus {len(ids)} langkah yang dipilih? Ctrl+Z mengembalikannya.",
+                yes="Hapus", no="Batal"):
+            return
+        row = self.current_row()
+        if self._controller.delete_steps(ids):
+            self.message_posted.emit(f"{len(ids)} langkah dihapus")
+        if self.model.rowCount():
+            self.select_step(self.model.step_id(min(max(row, 0), self.model.rowCount() - 1)))
 
     def duplicate_current(self) -> None:
+        self.commit_pending_edit()
         row = self.current_row()
         if row >= 0:
             self.select_step(self._controller.duplicate_step(row))
 
     def move_current(self, delta: int) -> None:
+        self.commit_pending_edit()
         row = self.current_row()
         target = row + delta
         if row >= 0 and 0 <= target < self.model.rowCount():
@@ -301,6 +299,7 @@ class StepsEditor(QWidget):
             self.table.setCurrentIndex(self.model.index(self.model.row_of(step_id), column))
 
     def copy_output(self) -> None:
+        self.commit_pending_edit()
         row = self.current_row()
         if row >= 0:
             self._controller.copy_output_to_next(row)

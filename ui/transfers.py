@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QWidget
 
 from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
 from sopdesk.model import Sop, new_id
@@ -12,8 +13,46 @@ from sopdesk.storage import LibraryReadOnly, StorageError
 from . import dialogs as dlg
 
 
+class ExportNotice(QWidget):
+    """In the status bar after an export: which file was written, and buttons to open it or its folder."""
+
+    def __init__(self, open_url, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._open_url = open_url
+        self.path = Path()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        layout.addWidget(self.label)
+        for text, slot in (("Buka berkas", lambda: self._open_url(QUrl.fromLocalFile(str(self.path)))),
+                           ("Buka folder", lambda: self._open_url(QUrl.fromLocalFile(str(self.path.parent)))),
+                           ("Tutup", self.hide)):
+            button = QToolButton()
+            button.setText(text)
+            button.setAutoRaise(text == "Tutup")
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+        self.hide()
+
+    def announce(self, kind: str, path: Path) -> None:
+        self.path = path
+        self.label.setText(f"{kind} diekspor ke {path.name}")
+        self.label.setToolTip(str(path))
+        self.show()
+
+
 class TransfersMixin:
     """Mixed into MainWindow; uses its controller, library, preview, dialogs and state."""
+
+    @property
+    def export_notice(self) -> ExportNotice:
+        """Made on the first export, so the window's own set-up needs no line for it."""
+        notice = getattr(self, "_export_notice", None)
+        if notice is None:
+            # Through self.dialogs, looked up at click time: tests replace it, nothing leaves the desktop.
+            notice = self._export_notice = ExportNotice(lambda url: self.dialogs.open_url(url))
+            self.statusBar().addWidget(notice)
+        return notice
 
     # ---- JSON ----------------------------------------------------------------------------
     def import_json(self, path: str | None = None) -> bool:
@@ -106,6 +145,7 @@ class TransfersMixin:
             if not path:
                 return False
             fixture = chosen == dlg.JSON_FILTER_FIXTURE
+        self.export_notice.hide()
         sop = self.controller.sop
         text = dumps(sop_to_fixture(sop) if fixture else sop_to_native(sop))
         try:
@@ -116,6 +156,7 @@ class TransfersMixin:
             self.dialogs.error("Gagal mengekspor", f"{path}: {exc.strerror or exc}")
             return False
         self.state.set_last_folder(str(Path(path).parent))
+        self.export_notice.announce("JSON", Path(path))
         return True
 
     # ---- page formats ----------------------------------------------------------------------
@@ -142,6 +183,7 @@ class TransfersMixin:
         path = path or self._ask_export_path(title, extension, filter_text)
         if not path:
             return False
+        self.export_notice.hide()  # a failed export must not look like the last one that worked
         self.preview.refresh()
         try:
             writer(self.controller.sop, Path(path), document=self.preview.document)
@@ -154,6 +196,7 @@ class TransfersMixin:
                                "SOP Anda tidak berubah.")
             return False
         self.state.set_last_folder(str(Path(path).parent))
+        self.export_notice.announce(title.split()[-1], Path(path))
         return True
 
     def print_document(self) -> None:
@@ -161,7 +204,9 @@ class TransfersMixin:
 
         self.preview.refresh()
         dialog = print_with_preview(self.preview.document, self)
-        dialog.exec()
+        # Deleted once closed, so repeated printing does not pile up previews (each holding its pages).
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs.show_print_preview(dialog)
 
 
 def _file_name(sop: Sop) -> str:

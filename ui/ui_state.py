@@ -97,3 +97,41 @@ class UiState:
 
     def set_last_folder(self, path: str) -> None:
         self._settings.setValue("jendela/folder_terakhir", path)
+
+    # ---- layout of the window, restored at the next start --------------------------------
+    def window_state(self) -> QByteArray | None:
+        value = self._settings.value("jendela/tata_letak")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self._settings.setValue("jendela/tata_letak", value)
+
+    def current_tab(self) -> int:
+        return _as_int(self._settings.value("jendela/tab", 0))
+
+    def set_current_tab(self, index: int) -> None:
+        self._settings.setValue("jendela/tab", int(index))
+
+    def preview_zoom(self) -> float | None:
+        """The preview's zoom chosen by hand, or None while the pages follow the panel's width."""
+        try:
+            value = float(self._settings.value("pratinjau/zoom", 0) or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+    def set_preview_zoom(self, zoom: float | None) -> None:
+        self._settings.setValue("pratinjau/zoom", float(zoom or 0))
+
+    def last_sop(self) -> str:
+        return str(self._settings.value("jendela/sop_terakhir", "") or "")
+
+    def set_last_sop(self, sop_id: str) -> None:
+        self._settings.setValue("jendela/sop_terakhir", sop_id)
+
+
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -15,7 +15,8 @@ from lxml import etree
 
 from ..atomic import atomic_write_bytes
 from ..layout.page_model import Cell, Document, ImageItem, Page, Paragraph, Rect, Table
-from ..model import Sop
+from ..model import Logo, Sop
+from ..sanity import check_page, logo_problem
 from .docx_drawing import (
     NS,
     LINE_240THS,
@@ -72,7 +73,8 @@ def write_docx(document: Document, sop: Sop, path: Path, flatten: bool = False, 
 
 def docx_bytes(document: Document, sop: Sop, flatten: bool = False, *, render_layer: LayerRenderer | None = None,
                rasterize: ImageRasterizer | None = None) -> bytes:
-    """The .docx file's bytes, built in memory."""
+    """The .docx file's bytes, built in memory; UnprintableError (Indonesian, names the field) for unprintable margins."""
+    check_page(document.settings)
     if flatten and render_layer is None:
         raise ValueError("flatten needs render_layer, the painter that draws the flowchart layer as PNG")
     word = docx.Document()
@@ -202,7 +204,13 @@ class _DocxBuilder:
 
     def _drawings(self, paragraph: etree._Element, page: Page) -> None:
         for image in page.images:
-            self._image(paragraph, image)
+            # A logo that does not decode is left out rather than stop the export; Masalah says so.
+            if logo_problem(Logo(image.data, image.extension)) is None:
+                self._image(paragraph, image)
+        for text in page.furniture:
+            # The page number: a borderless text box at the model's place in the bottom margin,
+            # with the model's own text, so Word prints exactly what the PDF prints.
+            add_label(paragraph, self.ids, text)
         has_layer = page.shapes or page.connectors or page.labels or page.offpage
         if self.flatten and has_layer and self.render_layer is not None:
             picture, box = self.render_layer(page)

@@ -35,6 +35,7 @@ import re
 from lxml import etree
 
 from ..layout.page_model import LINE_PT, Connector, OffPageConnector, SymbolShape, TextLabel
+from ..textclean import storable
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -78,7 +79,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    # Lone surrogates too: UTF-8 cannot encode them, so lxml would fail the whole export on one.
+    return _NOT_XML.sub("", storable(text))
 
 
 def qn(name: str) -> str:

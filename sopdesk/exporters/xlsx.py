@@ -22,11 +22,14 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import labels
 from ..atomic import atomic_write_bytes
 from ..interchange import sop_to_native
 from ..layout.measure import line_height_mm
 from ..layout.page_model import FONT_FAMILY, LINE_PT, Cell, Document, Page, Paragraph, Table
-from ..model import Sop
+from ..model import Logo, Sop
+from ..sanity import check_page, logo_problem
+from ..textclean import storable
 from .xlsx_drawing import EMU_PER_PT, EMU_PER_PX, Anchor, CellPoint, SheetDrawing, inject_drawings
 
 SOP_SHEET = "_sopdesk"
@@ -76,14 +79,18 @@ def write_xlsx(document: Document, sop: Sop, path: Path) -> None:
 
 
 def xlsx_bytes(document: Document, sop: Sop) -> bytes:
-    """The .xlsx file's bytes; ValueError for a document without pages (the layout always makes one)."""
+    """The .xlsx file's bytes; ValueError for a document without pages (the layout always makes one).
+
+    UnprintableError (Indonesian, naming the field) for margins that cannot be printed.
+    """
+    check_page(document.settings)
     if not document.pages:
         raise ValueError("Tidak ada halaman untuk diekspor ke Excel.")
     workbook = Workbook()
     _use_default_font(workbook)
     workbook.remove(workbook.active)
     workbook.properties.creator = "SOP Desk"
-    workbook.properties.title = sop.identity.nama or None
+    workbook.properties.title = _clean(sop.identity.nama) or None
 
     identity_pages = [p for p in document.pages if p.kind == "identity"]
     flow_pages = [p for p in document.pages if p.kind != "identity"]
@@ -334,7 +341,8 @@ def _write_cell(sheet: Worksheet, grid: SheetGrid, placement: _PagePlacement, po
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    # Lone surrogates too: UTF-8 cannot encode them, so saving the workbook would fail on one.
+    return ILLEGAL_CHARACTERS_RE.sub("", storable(text))
 
 
 def _paragraph_lines(p: Paragraph) -> str:
@@ -392,6 +400,29 @@ def _print_setup(sheet: Worksheet, grid: SheetGrid, document: Document, repeat_h
     for placement in grid.placements[:-1]:
         # A break's id is the 0-based row below it, i.e. the 1-based number of the page's last row.
         sheet.row_breaks.append(Break(id=placement.last_row + 1))
+    _page_numbers(sheet, first)
+
+
+def _page_numbers(sheet: Worksheet, first: Page) -> None:
+    """The page-number furniture as the sheet's footer: Excel's &P counts the pages it prints.
+
+    The sheet's first page is numbered as the page model numbers it (a Flowchart sheet after two
+    identity pages starts at 3), and the total is the model's, since one sheet alone does not know
+    the other's pages. The footer sits where the model puts the text: its section follows the
+    alignment, and the footer margin is the room between the text and the paper's bottom edge.
+    """
+    texts = [t for t in first.furniture if t.kind == "page-number"]
+    if not texts:
+        return
+    text = texts[0]
+    section = {"left": sheet.oddFooter.left, "center": sheet.oddFooter.center,
+               "right": sheet.oddFooter.right}.get(text.align, sheet.oddFooter.left)
+    section.text = _clean(labels.page_number_text("&P", text.count))
+    section.size = text.size_pt
+    section.font = f"{FONT_FAMILY},{'Bold' if text.bold else 'Regular'}"
+    sheet.page_setup.firstPageNumber = text.number
+    sheet.page_setup.useFirstPageNumber = True
+    sheet.page_margins.footer = max(first.height_mm - text.y - text.h, 0.0) / 25.4
 
 
 # ---- shapes -----------------------------------------------------------------------------------
@@ -400,6 +431,8 @@ def _print_setup(sheet: Worksheet, grid: SheetGrid, document: Document, repeat_h
 def _draw_page(drawing: SheetDrawing, grid: SheetGrid, placement: _PagePlacement) -> None:
     page = placement.page
     for number, image in enumerate(page.images, start=1):
+        if logo_problem(Logo(image.data, image.extension)) is not None:
+            continue  # a logo that does not decode is left out rather than stop the export; Masalah says so
         drawing.add_picture(grid.anchor(placement, image.x, image.y, image.w, image.h), image.data,
                             image.extension, "Logo" if number == 1 else f"Gambar {number}")
     for connector in page.connectors:

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
 from lxml import etree
 from lxml.builder import ElementMaker
+
+from ..textclean import storable
 
 EMU_PER_MM = 36000
 EMU_PER_PT = 12700
@@ -122,7 +125,7 @@ class SheetDrawing:
 
     def _add_shape(self, anchor: Anchor, edit_as: str, name: str, sp_pr: etree._Element,
                    body: etree._Element | None, text_box: bool = False) -> None:
-        nv = XDR.nvSpPr(XDR.cNvPr(id="0", name=name), XDR.cNvSpPr(txBox="1") if text_box else XDR.cNvSpPr())
+        nv = XDR.nvSpPr(XDR.cNvPr(id="0", name=_xml_text(name)), XDR.cNvSpPr(txBox="1") if text_box else XDR.cNvSpPr())
         shape = XDR.sp(nv, sp_pr, macro="", textlink="")
         if body is not None:
             shape.append(body)
@@ -160,6 +163,14 @@ def _line(width_pt: float, arrow: bool = False) -> etree._Element:
     return line
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 and UTF-8 can carry; a shape's text must never fail the whole export."""
+    return _NOT_XML.sub("", storable(text))
+
+
 _ALIGN = {"left": "l", "center": "ctr", "right": "r", "justify": "just"}
 
 
@@ -174,7 +185,7 @@ def _text_body(text: str, size_pt: float, align: str = "center", bold: bool = Fa
         run_props = A.rPr(_solid(BLACK), A.latin(typeface="Arial"), A.cs(typeface="Arial"),
                           lang="id-ID", sz=str(round(size_pt * 100)), b="1" if bold else "0",
                           i="1" if italic else "0")
-        body.append(A.p(A.pPr(algn=_ALIGN.get(align, "ctr")), A.r(run_props, A.t(line))))
+        body.append(A.p(A.pPr(algn=_ALIGN.get(align, "ctr")), A.r(run_props, A.t(_xml_text(line)))))
     return body
 
 

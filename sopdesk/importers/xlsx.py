@@ -29,10 +29,11 @@ from pathlib import Path
 from lxml import etree
 
 from ..exporters.xlsx import SOP_SHEET, SOP_SHEET_TAG
-from ..interchange import InterchangeError, sop_from_native
+from ..interchange import InterchangeError, sop_from_native, tidy_loaded
 from ..model import Sop
+from ..sanity import logo_problem
 from . import ImportReport, ImportResult
-from .xlsx_build import SheetRead, build_sops, reconcile
+from .xlsx_build import Built, SheetRead, build_sops, reconcile
 from .xlsx_cells import Grid, find_tables, read_values, scan_sheet
 from .xlsx_identity import find_identity_blocks, label_rows
 from .xlsx_shapes import read_drawing
@@ -121,9 +122,13 @@ def import_xlsx(path: Path) -> ImportResult:
                               f"({type(exc).__name__}).") from exc
 
 
-def read_sop_xlsx(path: Path) -> Sop:
-    """The first SOP of a workbook, for callers that take one SOP and no report (the command line's READERS)."""
-    return import_xlsx(path).sops[0][0]
+def read_sop_xlsx(path: Path, notes: list[str] | None = None) -> Sop:
+    """The first SOP of a workbook, for the command line's READERS; `notes` receives what its report guessed or
+    could not read."""
+    sop, report = import_xlsx(path).sops[0]
+    if notes is not None:
+        notes.extend(report.guessed + report.unread)
+    return sop
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -247,11 +252,22 @@ def _native_sop(package: Package, report: ImportReport) -> Sop | None:
                              "buatan tangan.")
         return None
     try:
-        return sop_from_native(json.loads("".join(pieces)))
-    except (ValueError, InterchangeError) as exc:
-        report.unread.append(f"Data SOP Desk di lembar tersembunyi {SOP_SHEET} rusak ({str(exc)[:80]}); lembar "
-                             "dibaca seperti buatan tangan.")
-        return None
+        data = json.loads("".join(pieces))
+    except ValueError:
+        reason = "bukan JSON yang utuh"
+    else:
+        try:
+            sop = sop_from_native(data)
+            # Tidied before it is compared with the cells: the comparison exports it once more.
+            report.guessed.extend(tidy_loaded(sop))
+            return sop
+        except InterchangeError as exc:
+            reason = str(exc)[:120]
+        except Exception:  # a hand-edited copy can hold any type anywhere; the cells are still there
+            reason = "isinya tidak berbentuk SOP"
+    report.unread.append(f"Data SOP Desk di lembar tersembunyi {SOP_SHEET} rusak ({reason}); lembar dibaca seperti "
+                         "buatan tangan.")
+    return None
 
 
 def _sheets_to_read(package: Package) -> list[SheetInfo]:
@@ -294,21 +310,59 @@ def _read_sheet(package: Package, info: SheetInfo) -> SheetRead:
 def _import(path: Path) -> ImportResult:
     data = _read_bytes(path)
     _check_signature(path.name, data)
-    package = _open_package(path.name, data)
-    _load_values(package, data)
-    try:
-        native_report = ImportReport()
-        native = _native_sop(package, native_report)
-        sheets = [_read_sheet(package, info) for info in _sheets_to_read(package)]
-    finally:
-        package.workbook.close()
+    native_report = ImportReport()
+    package, native, sheets = _read_package(path.name, data, native_report)
     built = build_sops(sheets, path.name)
     if native is not None:
-        built = reconcile(native, built, path.name)
+        cells = built
+        built = reconcile(native, cells, path.name)
+        if any(_EDITED in line for line in built[0].report.guessed):
+            # Only when the cells seem to differ is the yardstick worth a second export (see _baseline).
+            built = reconcile(native, cells, path.name, _baseline(native, path.name))
     elif not built:
         raise XlsxImportError(f"{path.name}: tidak ada SOP yang ditemukan: tidak ada tabel flowchart (kolom No, "
                               "Kegiatan, Pelaksana) maupun label identitas (Nomor SOP, Nama SOP).")
     for item in built:
         item.report.unread[:0] = package.notes.unread + native_report.unread
-        item.report.guessed[:0] = package.notes.guessed
+        item.report.guessed[:0] = package.notes.guessed + native_report.guessed
+        item.report.guessed.extend(tidy_loaded(item.sop))
+        problem = logo_problem(item.sop.identity.logo)
+        if problem:
+            item.report.unread.append(f"{problem[:-1]} (data logo tetap disimpan).")
     return ImportResult(sops=[(item.sop, item.report) for item in built])
+
+
+_EDITED = "diubah di Excel"
+"""Part of the report line reconcile() writes for each value edited in Excel."""
+
+
+def _read_package(name: str, data: bytes, native_report: ImportReport | None) -> tuple[Package, Sop | None,
+                                                                                          list[SheetRead]]:
+    """The opened package, the stored SOP (when asked for and usable) and every sheet to read."""
+    package = _open_package(name, data)
+    _load_values(package, data)
+    try:
+        native = _native_sop(package, native_report) if native_report is not None else None
+        sheets = [_read_sheet(package, info) for info in _sheets_to_read(package)]
+    finally:
+        package.workbook.close()
+    return package, native, sheets
+
+
+def _baseline(native: Sop, name: str) -> Built | None:
+    """What the cells of a fresh export of the stored SOP read as: the yardstick for telling edits made in Excel.
+
+    Reading the cells tidies some values (a list item loses its line breaks and padding, a "-"
+    item reads as nothing);
+    comparing like with like means an untouched value is never mistaken for an edit. None when
+    the stored SOP cannot be exported again; the caller then compares with the stored values.
+    """
+    from ..exporters.xlsx import xlsx_bytes
+    from ..layout import estimate_measure, layout
+
+    try:
+        _package, _native, sheets = _read_package(name, xlsx_bytes(layout(native, estimate_measure), native), None)
+        built = build_sops(sheets, name)
+    except Exception:  # the yardstick is a refinement; without it the import still works
+        return None
+    return built[0] if built else None

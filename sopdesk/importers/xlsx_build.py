@@ -190,14 +190,21 @@ def _read_logo(sheet: SheetRead, block: IdentityBlock, sop: Sop, report: ImportR
 
 
 def _same(a: str, b: str) -> bool:
+    """Whether two cell readings say the same; spacing is forgiven because Excel and LibreOffice re-wrap text."""
     a, b = " ".join(a.split()), " ".join(b.split())
     a = "" if a in EMPTY_VALUES else a
     b = "" if b in EMPTY_VALUES else b
-    return a.casefold() == b.casefold()
+    return a == b
 
 
-def reconcile(native: Sop, built: list[Built], file_name: str) -> list[Built]:
-    """The exported copy, with any text the user changed in the cells taken from the cells."""
+def reconcile(native: Sop, built: list[Built], file_name: str, baseline: Built | None = None) -> list[Built]:
+    """The exported copy, with any text the user changed in the cells taken from the cells.
+
+    `baseline` is what the cells of a fresh export of `native` read as. The cells are compared
+    with that reading, not with `native` itself: the cell route tidies some values (it trims
+    list items and joins their lines, drops "-" items), and a value the user never touched must
+    come back exactly as stored rather than be reported as an edit made in Excel.
+    """
     report = ImportReport(read=[f"Data SOP Desk ditemukan di {file_name}: SOP dipulihkan seperti saat diekspor "
                                 "(langkah, pelaksana, keputusan, pengaturan halaman)."])
     merged = native.clone()
@@ -213,17 +220,21 @@ def reconcile(native: Sop, built: list[Built], file_name: str) -> list[Built]:
                                        f"({len(native.steps)} langkah, {len(native.actors)} pelaksana): lembar diubah "
                                        "setelah diekspor, jadi dibaca seperti lembar buatan tangan.")
         return built
+    expected = native
+    if baseline is not None and len(baseline.sop.steps) == len(native.steps) and len(baseline.sop.actors) == len(
+            native.actors):
+        expected = baseline.sop
     changed: list[str] = []
-    _merge_identity(merged, cells, changed)
+    _merge_identity(merged, expected, cells, changed)
     table, grid = cells.table, cells.grid
-    for k, (actor, read) in enumerate(zip(merged.actors, cells.sop.actors)):
-        if not _same(actor.name, read.name):
+    for k, (actor, ours, read) in enumerate(zip(merged.actors, expected.actors, cells.sop.actors)):
+        if not _same(ours.name, read.name):
             column = table.header.actors[k]
             changed.append(f"Nama pelaksana {k + 1} ({grid.addr(column.row, column.first_col)})")
             actor.name = read.name
-    for i, (step, read) in enumerate(zip(merged.steps, cells.sop.steps)):
+    for i, (step, before, read) in enumerate(zip(merged.steps, expected.steps, cells.sop.steps)):
         for name in STEP_FIELDS:
-            ours = step.waktu.display() if name == "waktu" else getattr(step, name)
+            ours = before.waktu.display() if name == "waktu" else getattr(before, name)
             theirs = read.waktu.display() if name == "waktu" else getattr(read, name)
             if _same(ours, theirs):
                 continue
@@ -234,36 +245,37 @@ def reconcile(native: Sop, built: list[Built], file_name: str) -> list[Built]:
         report.guessed.append(f"{line} diubah di Excel setelah diekspor; isi sel yang dipakai.")
     if not changed:
         report.read.append("Isi sel sama dengan data SOP Desk yang tersimpan.")
-    report.unread.extend(cells.report.unread)
+    report.unread.extend(line for line in cells.report.unread
+                         if baseline is None or line not in baseline.report.unread)
     return [result] + others
 
 
-def _merge_identity(merged: Sop, cells: Built, changed: list[str]) -> None:
-    ident, read = merged.identity, cells.sop.identity
+def _merge_identity(merged: Sop, expected: Sop, cells: Built, changed: list[str]) -> None:
+    ident, before, read = merged.identity, expected.identity, cells.sop.identity
     sources = cells.sources
     for name, title in (("nomor", "Nomor SOP"), ("nama", "Nama SOP")):
-        if name in sources and not _same(getattr(ident, name), getattr(read, name)):
+        if name in sources and not _same(getattr(before, name), getattr(read, name)):
             setattr(ident, name, getattr(read, name))
             changed.append(f"{title} ({sources[name]})")
     if "instansi" in sources and sources["instansi"]:
-        lines_ours = [ident.instansi] + ident.unit_lines
+        lines_ours = [before.instansi] + before.unit_lines
         lines_read = [read.instansi] + read.unit_lines
         if len(lines_ours) != len(lines_read) or not all(_same(a, b) for a, b in zip(lines_ours, lines_read)):
             ident.instansi, ident.unit_lines = read.instansi, list(read.unit_lines)
             changed.append(f"Instansi dan unit organisasi ({sources['instansi']})")
     for name, title in (("tanggal_pembuatan", "Tanggal Pembuatan"), ("tanggal_revisi", "Tanggal Revisi"),
                         ("tanggal_efektif", "Tanggal Efektif"), ("tanggal_pengesahan", "Tanggal Pengesahan")):
-        if name in sources and getattr(read, name) != getattr(ident, name):
+        if name in sources and getattr(read, name) != getattr(before, name):
             setattr(ident, name, getattr(read, name))
             changed.append(f"{title} ({sources[name]})")
     if "signer" in sources:
         for name, title in (("jabatan", "Jabatan pengesah"), ("nama", "Nama pengesah"),
                             ("id_number", "NIP/NRP pengesah")):
-            if not _same(getattr(ident.signer, name), getattr(read.signer, name)):
+            if not _same(getattr(before.signer, name), getattr(read.signer, name)):
                 setattr(ident.signer, name, getattr(read.signer, name))
                 changed.append(f"{title} ({sources['signer']})")
     for box in LIST_BOXES:
-        ours, theirs = getattr(ident, box), getattr(read, box)
+        ours, theirs = getattr(before, box), getattr(read, box)
         if box in sources and (len(ours) != len(theirs) or not all(_same(a, b) for a, b in zip(ours, theirs))):
             setattr(ident, box, list(theirs))
             changed.append(f"Isi kotak {BOX_TITLES[box]} ({sources[box]})")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils.datetime import from_excel
 
+from ..dates import parse_date as read_typed_date
 from ..labels import BOX_TITLES, IDENTITY_LABELS, MONTHS
 from ..model import LIST_BOXES, Identity, IdLabel, Signer
 from . import ImportReport
@@ -137,6 +138,9 @@ def parse_date(raw: object) -> tuple[dt.date | None, bool]:
     text = _REVISION.sub("", value_text(raw)).lower()
     if not re.search(r"\d", text):
         return None, True  # "-", "Belum direvisi" ...
+    whole = read_typed_date(text)  # a cell holding just a date reads as the form field does
+    if whole.value is not None:
+        return whole.value, True
     try:
         m = _DATE_ISO.search(text)
         if m:
@@ -211,7 +215,8 @@ def parse_signer(lines: list[str]) -> tuple[Signer, bool]:
         m = _ID_LINE.match(line)
         if m:
             signer.id_label = IdLabel(m.group(1).upper())
-            signer.id_number = re.sub(r"\s+", "", m.group(2))
+            # Kept as written (NIPs are printed in groups, "19800101 200501 1 001"); only the ends are trimmed.
+            signer.id_number = " ".join(m.group(2).split())
             before = lines[:i]
             break
     if len(before) >= 2:

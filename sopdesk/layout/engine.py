@@ -8,7 +8,9 @@ Choices the format leaves open, made here:
 - forward flows across a break leave at the bottom of the source page and arrive at the top of
   the target's page; loop-backs leave at the top and arrive at the bottom; each pentagon sits in
   the column of its step that lies nearest the step at the other end;
-- a row taller than a page, and an identity sheet longer than a page, are cut to fit and reported.
+- identity boxes longer than the first page go on, titled "(lanjutan)", on identity continuation
+  pages (see identity.py); only a row taller than a page, an identity box item taller than a page,
+  or identity rows taller than a page are cut to fit, and reported.
 """
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ from .flowchart import (BAND_MM, PENTAGON_MM, SYMBOL_H_MM, TRACK_MM, Header, Ste
                         pentagon_size, row_cells)
 from .identity import build_identity
 from .measure import Measure, estimate_text_width_mm, line_height_mm
-from .page_model import (Connector, Document, LayoutProblem, Margins, OffPageConnector, Page, SymbolShape, Table,
-                         TextLabel)
+from .page_model import (Connector, Document, LayoutProblem, Margins, OffPageConnector, Page, PageText,
+                         SymbolShape, Table, TextLabel)
 from .nodes import Node, Zone
 from .paginate import Crossing, Flow, crossings, paginate
 from .routing import Router
@@ -34,6 +36,7 @@ ZONE_MARGIN_MM = 0.8
 ZONE_BORDER_MM = 1.2
 """Room kept between an arrow and a row border, so it never reads as part of the table."""
 LABEL_PT = 7.0
+PAGE_NUMBER_PT = 8.0
 PENTAGON_INSET_MM = 1.0
 
 
@@ -66,7 +69,7 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
 
     capacity = box.height - header.height
     combined_top = identity.height + COMBINED_GAP_MM
-    combine = (settings.combine_pages
+    combine = (settings.combine_pages and not identity.continued
                and combined_top + header.height + sum(r.height for r in rows) <= box.height + 1e-6)
     pages: list[Page] = []
     if combine:
@@ -76,6 +79,8 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
         band = BAND_MM
     else:
         pages.append(Page(0, page_w, page_h, margins, "identity", tables=[identity.table], images=identity.images))
+        for table in identity.continued:  # boxes too long for one page go on, never cut
+            pages.append(Page(len(pages), page_w, page_h, margins, "identity", tables=[table]))
         breaks, band = _paginate(rows, flows, capacity, settings.offpage_labels)
         tallest = max(capacity - 2 * band, 5.0)
         for row in rows:
@@ -97,15 +102,29 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
             pages.append(page)
             top = box.y
         _FlowPage(sop, page, columns, header, rows, steps, top, band, flows, crossed).build()
+    if settings.page_numbers:
+        for page in pages:
+            page.furniture.append(_page_number(page, len(pages)))
     return Document(pages, settings, problems)
+
+
+def _page_number(page: Page, count: int) -> PageText:
+    """"Halaman x dari y" at the left margin, centred in the bottom margin (format §4.5, R-SUMBAR)."""
+    text = labels.page_number_text(page.index + 1, count)
+    h = line_height_mm(PAGE_NUMBER_PT)
+    w = estimate_text_width_mm(text, PAGE_NUMBER_PT) + 2.0
+    bottom = page.height_mm - page.margins.bottom
+    y = min(bottom + max((page.margins.bottom - h) / 2, 0.0), page.height_mm - h)
+    return PageText(text, page.margins.left, y, w, h, PAGE_NUMBER_PT, "left", number=page.index + 1, count=count)
 
 
 def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
     """What the layout of `document` had to give up on, for validation to report (Indonesian messages).
 
     Codes: "actor-column-narrow" (actor columns under 15 mm), "row-too-tall" (a step's texts
-    are taller than a page and were cut; step_index set) and "identity-too-tall" (the identity
-    boxes were cut to fit one page).
+    are taller than a page and were cut; step_index set) and "identity-too-tall" (an identity
+    box item, or the identity rows, are taller than a page and were cut; long boxes themselves
+    go on on identity continuation pages and are no problem).
     """
     known = {s.id for s in sop.steps}
     return [p for p in document.problems

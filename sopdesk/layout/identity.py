@@ -1,4 +1,13 @@
-"""The identity sheet: one table with the logo block, the six identity rows and the six boxes."""
+"""The identity sheet: one table with the logo block, the six identity rows and the six boxes.
+
+Boxes whose lists do not fit the first page continue on identity continuation pages, never cut
+(format §4.5: rows are never lost, numbering stays continuous). The continuation table has the
+same three columns but only box rows: the six identity rows are not repeated (the format notes
+ask for repeated headers on flowchart pages only). A box that goes on is split between two
+items; its part on the next page is titled "<box> (lanjutan):" and its numbers go on (16., 17.
+…); its partner box in the same row, if already finished, is an empty cell there. Only an
+item taller than a whole page is cut, and reported.
+"""
 from __future__ import annotations
 
 import re
@@ -6,7 +15,9 @@ import struct
 from dataclasses import dataclass, field
 
 from .. import labels
+from ..dates import date_text
 from ..model import IdLabel, Identity, Logo
+from ..sanity import logo_problem
 from .measure import Measure
 from .page_model import Cell, ImageItem, LayoutProblem, Paragraph, Table
 
@@ -25,17 +36,29 @@ SHARES = (0.50, 0.15, 0.35)  # logo block, label, value (format §3.2)
 ROW_COUNT = 9
 
 
+CONTINUED = "lanjutan"
+
+
 @dataclass
 class IdentityBlock:
-    """The laid-out identity table and its logo, plus what had to be cut."""
+    """The laid-out identity table and its logo, the continuation tables, and what had to be cut.
+
+    table is the first page's table; continued holds one table per identity continuation page
+    (each at the same (x, y) on its own page).
+    """
 
     table: Table
     images: list[ImageItem] = field(default_factory=list)
     problems: list[LayoutProblem] = field(default_factory=list)
+    continued: list[Table] = field(default_factory=list)
 
     @property
     def height(self) -> float:
         return self.table.height
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.table, *self.continued]
 
 
 def _para(measure: Measure, text: str, size: float, width: float, bold: bool = False, align: str = "left",
@@ -59,24 +82,22 @@ def _signer_lines(identity: Identity) -> list[tuple[str, bool, float]]:
 
 
 def _identity_rows(identity: Identity) -> list[tuple[str, list[str]]]:
-    revisi = [labels.format_date(identity.tanggal_revisi)]
+    # date_text: an unreadable date prints exactly as it was typed.
+    revisi = [date_text(identity, "tanggal_revisi")]
     if identity.revisi_ke is not None:
         revisi.append(f"Revisi ke {identity.revisi_ke}")
-    if identity.use_pengesahan:
-        effective = (labels.IDENTITY_LABELS["tanggal_pengesahan"], identity.tanggal_pengesahan)
-    else:
-        effective = (labels.IDENTITY_LABELS["tanggal_efektif"], identity.tanggal_efektif)
+    effective = "tanggal_pengesahan" if identity.use_pengesahan else "tanggal_efektif"
     return [
         (labels.IDENTITY_LABELS["nomor"], [identity.nomor or "-"]),
-        (labels.IDENTITY_LABELS["tanggal_pembuatan"], [labels.format_date(identity.tanggal_pembuatan)]),
+        (labels.IDENTITY_LABELS["tanggal_pembuatan"], [date_text(identity, "tanggal_pembuatan")]),
         (labels.IDENTITY_LABELS["tanggal_revisi"], revisi),
-        (effective[0], [labels.format_date(effective[1])]),
+        (labels.IDENTITY_LABELS[effective], [date_text(identity, effective)]),
     ]
 
 
 def build_identity(identity: Identity, measure: Measure, x: float, y: float, width: float,
                    max_height: float | None = None) -> IdentityBlock:
-    """Lay out the identity table at (x, y); rows shrink (texts cut) when it would pass max_height."""
+    """Lay out the identity table at (x, y); boxes that pass max_height go on continuation tables."""
     cols = [width * share for share in SHARES]
     inner = [c - 2 * PADDING_MM for c in cols]
     cells: list[Cell] = []
@@ -113,12 +134,13 @@ def build_identity(identity: Identity, measure: Measure, x: float, y: float, wid
     block += [_para(measure, line, UNIT_PT, inner[0], bold=True, align="center") for line in identity.unit_lines]
     logo_cell = add(Cell(0, 0, row_span=6, paragraphs=block, align="center", kind="logo", padding=PADDING_MM))
 
-    for offset, pair in enumerate(labels.BOX_ROWS):
+    box_widths = (inner[0], inner[1] + inner[2] + 2 * PADDING_MM)
+    box_rows = [[_box_paragraphs(measure, key, getattr(identity, key), box_widths[side])
+                 for side, key in enumerate(pair)] for pair in labels.BOX_ROWS]
+    for offset, pair in enumerate(box_rows):
         row = 6 + offset
-        for col, key, span in ((0, pair[0], 1), (1, pair[1], 2)):
-            box_width = inner[0] if col == 0 else inner[1] + inner[2] + 2 * PADDING_MM
-            add(Cell(row, col, col_span=span, valign="top", kind="box", padding=PADDING_MM,
-                     paragraphs=_box_paragraphs(measure, key, getattr(identity, key), box_width)))
+        for col, paragraphs, span in ((0, pair[0], 1), (1, pair[1], 2)):
+            add(Cell(row, col, col_span=span, valign="top", kind="box", padding=PADDING_MM, paragraphs=paragraphs))
         heights[row] = max(heights[row], MIN_BOX_MM)
 
     # The logo block spans the six identity rows; when it needs more, every row gets a share.
@@ -129,11 +151,16 @@ def build_identity(identity: Identity, measure: Measure, x: float, y: float, wid
     table = Table(x, y, cols, heights, cells, header_rows=0, role="identity", row_steps=[None] * ROW_COUNT)
     result = IdentityBlock(table)
     if max_height is not None and table.height > max_height + 1e-6:
-        _shrink_to(table, max_height)
-        result.problems.append(LayoutProblem(
-            "identity-too-tall",
-            "Halaman identitas tidak muat dalam satu halaman; sebagian isi kotak terpotong. "
-            "Persingkat daftar atau pilih kertas yang lebih besar."))
+        top = sum(heights[:6])
+        if top + MIN_BOX_MM > max_height + 1e-6:
+            # The identity rows themselves pass the page: they are cut, the boxes still go on.
+            _scale_rows(table, range(6), max(max_height - MIN_BOX_MM, MIN_ROW_MM))
+            top = sum(table.row_heights[:6])
+            result.problems.append(LayoutProblem(
+                "identity-too-tall",
+                "Bagian atas halaman identitas (logo, unit, Nama SOP) tidak muat dalam satu halaman; "
+                "teksnya terpotong. Persingkat teks atau pilih kertas yang lebih besar."))
+        _continue_boxes(result, measure, box_rows, box_widths, max_height, top)
     if logo_size and identity.logo is not None:
         rect = table.cell_rect(logo_cell)
         top = rect.y + max((rect.h - content_height(logo_cell)) / 2, 0.0) + PADDING_MM
@@ -152,30 +179,134 @@ def _box_paragraphs(measure: Measure, key: str, items: list[str], width: float) 
     return paragraphs
 
 
-def _shrink_to(table: Table, max_height: float) -> None:
-    """Cut the tallest box rows first (a common cap), then everything evenly if that is not enough."""
-    heights = table.row_heights
-    boxes = heights[6:]
-    room = max_height - sum(heights[:6])
-    if room >= len(boxes) * MIN_ROW_MM:
-        low, high = 0.0, max(boxes)
-        for _ in range(40):
-            cap = (low + high) / 2
-            if sum(min(h, cap) for h in boxes) > room:
-                high = cap
-            else:
-                low = cap
-        heights[6:] = [min(h, low) for h in boxes]
-    else:
-        scale = max_height / sum(heights)
-        table.row_heights = heights = [h * scale for h in heights]
+def _scale_rows(table: Table, rows: range, height: float) -> None:
+    """Shrink the given rows evenly to `height` in all; cells that no longer fit are clipped."""
+    scale = height / max(sum(table.row_heights[r] for r in rows), 1e-6)
+    for r in rows:
+        table.row_heights[r] *= scale
+    _mark_clipped(table)
+
+
+def _mark_clipped(table: Table) -> None:
     for cell in table.cells:
         if content_height(cell) > table.cell_rect(cell).h + 1e-6:
             cell.clipped = True
 
 
+def _paragraphs_height(paragraphs: list[Paragraph]) -> float:
+    return sum(p.space_before_mm + p.height_mm for p in paragraphs) + 2 * PADDING_MM
+
+
+def _fitting(paragraphs: list[Paragraph], room: float) -> int:
+    """How many leading paragraphs fit in a box row of height `room`."""
+    used = 2 * PADDING_MM
+    for count, p in enumerate(paragraphs):
+        used += p.space_before_mm + p.height_mm
+        if used > room + 1e-6:
+            return count
+    return len(paragraphs)
+
+
+def _continue_boxes(result: IdentityBlock, measure: Measure, box_rows: list[list[list[Paragraph]]],
+                    box_widths: tuple[float, float], max_height: float, top: float) -> None:
+    """Fill the first table's box rows as far as the page allows, the rest on continuation tables.
+
+    Each page row holds, per side, the paragraphs still to print from that box; a side is split
+    between two items (never after the title alone) and its rest opens the next page under
+    "<title> (lanjutan):".
+    """
+    first = result.table
+    pending = [[list(side) for side in pair] for pair in box_rows]
+    keys = labels.BOX_ROWS
+    pages: list[list[tuple[list[list[Paragraph]], float, list[bool]]]] = [[]]
+    room = max_height - top
+    row = 0
+    fresh = False  # True when the current page holds no box row yet (nothing can move further)
+    while row < len(pending):
+        sides = pending[row]
+        need = max(max(_paragraphs_height(side) for side in sides if side) if any(sides) else 0.0, MIN_BOX_MM)
+        if need <= room + 1e-6:
+            pages[-1].append((sides, need, [False, False]))
+            room -= need
+            row += 1
+            fresh = False
+            continue
+        if room < MIN_BOX_MM - 1e-6 and not fresh:
+            pages.append([])
+            room, fresh = max_height, True
+            continue
+        placed: list[list[Paragraph]] = []
+        rest: list[list[Paragraph]] = []
+        for side in sides:
+            count = _fitting(side, room)
+            if count < len(side) and count <= _title_count(side):
+                count = 0  # never a title without its first item
+            placed.append(side[:count])
+            rest.append(side[count:])
+        clipped = [False, False]
+        if not any(placed):
+            if not fresh:
+                pages.append([])
+                room, fresh = max_height, True
+                continue
+            # On a page of its own and still too tall: one item passes a whole page; cut it.
+            for k, side in enumerate(sides):
+                if side and _fitting(side, room) < len(side):
+                    count = max(_fitting(side, room), _title_count(side) + 1)
+                    placed[k], rest[k] = side[:count], side[count:]
+                    clipped[k] = _paragraphs_height(placed[k]) > room + 1e-6
+                    if clipped[k]:
+                        result.problems.append(LayoutProblem(
+                            "identity-too-tall",
+                            f"Satu butir {labels.BOX_TITLES[keys[row][k]]} terlalu panjang untuk satu halaman; "
+                            "teksnya terpotong. Persingkat butir itu atau pecah menjadi beberapa butir."))
+                else:
+                    placed[k], rest[k] = side, []
+        height = max(min(max(_paragraphs_height(side) for side in placed if side), room), MIN_BOX_MM)
+        pages[-1].append((placed, height, clipped))
+        pending[row] = [_continued(measure, keys[row][k], side, box_widths[k]) if side else []
+                        for k, side in enumerate(rest)]
+        pages.append([])
+        room, fresh = max_height, True
+
+    # The first page's rows replace the box cells of the first table.
+    first.cells = [c for c in first.cells if c.row < 6]
+    first.row_heights = first.row_heights[:6]
+    first.row_steps = [None] * 6
+    for k, (sides, height, clipped) in enumerate(pages[0]):
+        _add_box_row(first, 6 + k, sides, height, clipped)
+    for page in pages[1:]:
+        if not page:
+            continue
+        table = Table(first.x, first.y, list(first.col_widths), [], [], header_rows=0, role="identity")
+        for k, (sides, height, clipped) in enumerate(page):
+            _add_box_row(table, k, sides, height, clipped)
+        result.continued.append(table)
+
+
+def _title_count(side: list[Paragraph]) -> int:
+    """Paragraphs at the head of a box that are its title (one), 0 for a box's continuing items."""
+    return 1 if side and not side[0].number else 0
+
+
+def _continued(measure: Measure, key: str, rest: list[Paragraph], width: float) -> list[Paragraph]:
+    if not rest[0].number:
+        return rest  # the box had not started yet: it keeps its own title
+    title = _para(measure, f"{labels.BOX_TITLES[key]} ({CONTINUED}):", BODY_PT, width, bold=True)
+    return [title, *rest]
+
+
+def _add_box_row(table: Table, row: int, sides: list[list[Paragraph]], height: float, clipped: list[bool]) -> None:
+    for col, span, paragraphs, cut in ((0, 1, sides[0], clipped[0]), (1, 2, sides[1], clipped[1])):
+        table.cells.append(Cell(row, col, col_span=span, valign="top", kind="box", padding=PADDING_MM,
+                                paragraphs=paragraphs, clipped=cut))
+    table.row_heights.append(height)
+    table.row_steps.append(None)
+
+
 def _logo_size(logo: Logo | None, cell_width: float) -> tuple[float, float] | None:
-    if logo is None or not logo.data:
+    # A logo that does not decode is left out of every format alike; Masalah says why.
+    if logo is None or not logo.data or logo_problem(logo) is not None:
         return None
     aspect = image_aspect(logo.data, logo.extension) or 1.0  # width / height
     max_w = min(LOGO_MAX_W_MM, cell_width)

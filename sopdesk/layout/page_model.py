@@ -120,7 +120,10 @@ class Table:
 
     role "identity": the whole identity sheet as one 3-column table (logo block, label,
     value); rows 0-5 are the six identity rows, rows 6-8 the six boxes, whose right box
-    spans columns 1-2 so the split falls on the logo block's right edge.
+    spans columns 1-2 so the split falls on the logo block's right edge. When the boxes do
+    not fit one page, the first table holds the box rows (or parts of them) that fit, and
+    each identity continuation page has a table of box rows only (from row 0), whose boxes
+    that go on are titled "<box> (lanjutan):".
     role "flowchart": the step table of one page.
 
     header_rows rows at the top repeat on every flowchart page (2, or 3 with the numbering
@@ -247,6 +250,19 @@ class TextLabel:
 
 
 @dataclass
+class PageText(TextLabel):
+    """Page furniture outside the content box: "Halaman x dari y" in the bottom margin.
+
+    kind "page-number": number is this page's (1-based) and count the document's page total,
+    so a writer that has its own page fields (Excel's footer &P) can say the same thing.
+    """
+
+    kind: str = "page-number"
+    number: int = 0
+    count: int = 0
+
+
+@dataclass
 class OffPageConnector:
     """The down-pointing pentagon that continues a flow on another page.
 
@@ -305,6 +321,8 @@ class Page:
     labels: list[TextLabel] = field(default_factory=list)
     offpage: list[OffPageConnector] = field(default_factory=list)
     images: list[ImageItem] = field(default_factory=list)
+    furniture: list[PageText] = field(default_factory=list)
+    """Texts in the margins (the page number); they are outside the content box on purpose."""
 
     def table(self, role: TableRole) -> Table | None:
         return next((t for t in self.tables if t.role == role), None)
@@ -361,7 +379,8 @@ class Document:
 class LayoutProblem:
     """Something the layout could not do as asked.
 
-    code: "actor-column-narrow", "row-too-tall" or "identity-too-tall"; step_index names the
+    code: "actor-column-narrow", "row-too-tall" or "identity-too-tall" (an identity text taller
+    than a page, cut; long lists are no problem, they continue); step_index names the
     step for row problems; message is Indonesian and ready to show.
     """
 

@@ -95,9 +95,7 @@ def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: f
     than the line, the way word processors do.
     """
     font = make_font(size_pt, bold, italic)
-    # Word and LibreOffice do not break after "/" ("rancangan/konsep"); Qt would, and a row measured
-    # one line short is cut off in their exact-height rows. A word joiner after each slash forbids it.
-    text = text.replace("\r\n", "\n").replace("\n", "\u2028").replace("/", "/\u2060")
+    text = text.replace("\r\n", "\n").replace("\n", "\u2028")
     layout = QTextLayout(text, font, _reference_device())
     option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -110,12 +108,29 @@ def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: f
         if not line.isValid():
             break
         line.setLineWidth(width)
+        _no_break_after_slash(text, line, width)
         line.setPosition(QPointF(0.0, y))
         y += line.height()
     layout.endLayout()
     if y <= 0:
         y = QFontMetricsF(font, _reference_device()).height()
     return layout, y / REF_PX_PER_MM
+
+
+def _no_break_after_slash(text: str, line, width: float) -> None:
+    """Move a break that Qt put just after "/" inside a word back to the line's last space.
+
+    Word and LibreOffice do not break after "/" ("rancangan/konsep"); Qt would, and a row measured
+    one line short is cut off in their exact-height rows. Doing this per line, rather than with an
+    invisible joiner in the text, keeps the PDF's text layer exactly what is printed.
+    """
+    start, count = line.textStart(), line.textLength()
+    end = start + count
+    if count <= 0 or end >= len(text) or text[end - 1] != "/" or text[end].isspace():
+        return
+    last_space = text.rfind(" ", start, end - 1)
+    if last_space >= start:
+        line.setNumColumns(last_space + 1 - start, width)
 
 
 @lru_cache(maxsize=50_000)

@@ -49,7 +49,7 @@ def paint_page(painter: QPainter, page: Page, px_per_mm: float | None = None, ba
         _paint_shape(painter, shape, line)
     for connector in page.offpage:
         _paint_offpage(painter, connector, line)
-    for label in page.labels:
+    for label in [*page.labels, *page.furniture]:
         _paint_label(painter, label)
     painter.restore()
 

@@ -70,6 +70,6 @@ def render_flowchart_layer(page: Page, dpi: float = 300.0) -> tuple[bytes, Rect]
     painter = QPainter(image)
     px_per_mm = dpi / 25.4
     painter.translate(-box.x * px_per_mm, -box.y * px_per_mm)
-    paint_page(painter, dataclasses.replace(page, tables=[], images=[]), px_per_mm, background=False)
+    paint_page(painter, dataclasses.replace(page, tables=[], images=[], furniture=[]), px_per_mm, background=False)
     painter.end()
     return _png(image), box
