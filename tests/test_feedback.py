@@ -81,3 +81,12 @@ def test_the_export_notice_closes_and_a_failed_export_shows_none(window, qtbot, 
     window.export_docx_action.trigger()
     assert window.dialogs.errors
     assert not notice.isVisibleTo(window)
+
+
+def test_ctrl_s_says_that_the_sop_was_saved(make_window):
+    window, dialogs = make_window()
+    dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
+    window.import_json_action.trigger()
+    window.save_action.trigger()
+    message = window.statusBar().currentMessage()
+    assert window.controller.sop.identity.nama in message and "tersimpan" in message

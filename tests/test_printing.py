@@ -120,3 +120,11 @@ def test_f4_pages_scale_to_fit_a4_paper(window, tmp_path):
     count, size = pdf_info(tmp_path / "a4.pdf")
     assert count == len(document.pages)
     assert size == pytest.approx((595.3, 841.9), abs=1.5)
+
+
+def test_print_to_file_is_named_after_the_sop(window):
+    window.print_action.trigger()
+    (preview,) = window.shown_previews
+    # The print dialog's "Cetak ke berkas (PDF)" suggests <docName>.pdf.
+    assert preview.printer().docName() == window.controller.sop.identity.nama
+    preview.close()

@@ -249,6 +249,27 @@ def test_alt_down_and_f4_open_the_drop_down_and_leave_the_step_in_place(win, qtb
     assert [s.id for s in window.controller.sop.steps] == order
 
 
+def test_choosing_from_the_drop_down_finishes_the_cell_so_the_next_keys_go_to_the_table(win, qtbot):
+    # Seen under a real display: after F4, Down, Enter the list closed but the cell stayed open, so
+    # Ctrl+Enter and the typing that followed went into the list instead of adding a step.
+    window, _ = win
+    table = window.steps_editor.table
+    count = len(window.controller.sop.steps)
+    table.setCurrentIndex(cell(window, 1, Col.SIMBOL))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F4)
+    combo = table.indexWidget(cell(window, 1, Col.SIMBOL))
+    qtbot.waitUntil(combo.view().isVisible, timeout=5000)
+    wanted = combo.findData("keputusan")
+    combo.view().setCurrentIndex(combo.model().index(wanted, 0))
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: closed(window), timeout=5000)
+    assert window.controller.sop.steps[1].symbol.value == "keputusan"
+    assert focus() is table
+    qtbot.keyClick(focus(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.controller.sop.steps) == count + 1
+
+
 def test_ctrl_shift_up_and_down_move_the_step(win, qtbot):
     window, _ = win
     editor = window.steps_editor

@@ -1,6 +1,7 @@
 """The main window: library on one side, the editor on the other, problems below, and the file commands."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -450,6 +451,8 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.refresh_library()
         self.library_panel.select(self.controller.sop.id)
         self._update_title()
+        name = self.controller.sop.identity.nama or "SOP tanpa nama"
+        self.statusBar().showMessage(f"\"{name}\" tersimpan di pustaka, pukul {dt.datetime.now():%H.%M}.", 8000)
         if entry.cleaned:
             fields = "\n".join(f"• {field}" for field in entry.cleaned)
             self.dialogs.info("Sebagian teks disesuaikan",

@@ -62,6 +62,10 @@ class CellDelegate(QStyledItemDelegate):
         self.open_editors.pop(editor, None)
         super().destroyEditor(editor, index)
 
+    def finish_on_choice(self, combo: QComboBox) -> None:
+        """Picking from the list (mouse or Enter) finishes the cell, as in a spreadsheet."""
+        combo.activated.connect(lambda _position: self.finish(combo) if combo in self.open_editors else None)
+
     def finish(self, editor: QWidget, hint=QStyledItemDelegate.EndEditHint.NoHint) -> None:
         """Commit what the editor holds, then close it."""
         self.open_editors.pop(editor, None)
@@ -111,6 +115,7 @@ class SymbolDelegate(CellDelegate):
         combo = QComboBox(parent)
         for symbol in Symbol:
             combo.addItem(labels.SYMBOL_NAMES[symbol.value], symbol.value)
+        self.finish_on_choice(combo)
         return combo
 
     def setEditorData(self, editor, index):  # noqa: N802
@@ -135,6 +140,7 @@ class TargetDelegate(CellDelegate):
             text = " ".join(step.kegiatan.split())
             short = text if len(text) <= 50 else text[:49] + "…"
             combo.addItem(f"Langkah {i + 1}: {short}" if short else f"Langkah {i + 1}", step.id)
+        self.finish_on_choice(combo)
         return combo
 
     def setEditorData(self, editor, index):  # noqa: N802
@@ -273,6 +279,13 @@ class DurationDelegate(CellDelegate):
 
 class StepsTable(QTableView):
     """Tab walks only the cells that apply to a row; F4 or Alt+Down opens a cell's drop-down; Enter goes down."""
+
+    def closeEditor(self, editor, hint):  # noqa: N802
+        super().closeEditor(editor, hint)
+        # A drop-down's list holds the focus while open; once it and its cell editor are gone, the focus
+        # would be nowhere and the next keys (Ctrl+Enter, typing) would be lost. It comes back here.
+        if QApplication.focusWidget() is None and self.isVisible():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def applies(self, index: QModelIndex) -> bool:
         flags = index.flags()

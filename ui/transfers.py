@@ -204,6 +204,8 @@ class TransfersMixin:
 
         self.preview.refresh()
         dialog = print_with_preview(self.preview.document, self)
+        # Qt names the "Cetak ke berkas (PDF)" file after the document: the SOP's name, not the app's.
+        dialog.printer().setDocName(_file_name(self.controller.sop))
         # Deleted once closed, so repeated printing does not pile up previews (each holding its pages).
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialogs.show_print_preview(dialog)
