@@ -90,3 +90,15 @@ def test_ctrl_s_says_that_the_sop_was_saved(make_window):
     window.save_action.trigger()
     message = window.statusBar().currentMessage()
     assert window.controller.sop.identity.nama in message and "tersimpan" in message
+
+
+def test_an_export_refused_for_a_value_that_cannot_print_names_it_without_a_python_error(make_window, tmp_path):
+    window, dialogs = make_window()
+    dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
+    window.import_json_action.trigger()
+    window.controller.sop.page.margin_left = 900.0  # slipped past every editor: the writer still refuses it
+    for extension in ("docx", "xlsx"):
+        dialogs.errors.clear()
+        assert window.export_office(extension, str(tmp_path / f"sop.{extension}")) is False
+        (title, text), = dialogs.errors
+        assert "kiri" in text.lower() and "Error" not in text

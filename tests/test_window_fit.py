@@ -234,3 +234,10 @@ def test_a_narrow_library_panel_shows_nomor_and_nama_only(qtbot):
     panel.resize(700, 500)
     qtbot.waitUntil(lambda: not panel.table.isColumnHidden(2), timeout=5000)
     assert not panel.table.isColumnHidden(3)
+
+
+def test_a_status_message_after_saving_does_not_hide_the_problems_line(make_window):
+    window, dialogs = make_window()
+    open_saved_fixture(window, dialogs, FIVE_ACTORS)  # saving shows "… tersimpan di pustaka"
+    assert "tersimpan" in window.statusBar().currentMessage()
+    assert window.problems_panel.summary.isVisible()

@@ -90,7 +90,8 @@ class MainWindow(TransfersMixin, QMainWindow):
                                         Qt.DockWidgetArea.BottomDockWidgetArea, floatable=False)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.statusBar().addWidget(self.problems_panel.summary)
+        # Permanent: a status message ("tersimpan", "3 langkah dihapus") never hides the problem count.
+        self.statusBar().addPermanentWidget(self.problems_panel.summary)
         self.problems_panel.summary.clicked.connect(self._on_problems_summary_clicked)
         self._docks_sized = False
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QWi
 
 from sopdesk.interchange import InterchangeError, dumps, read_sop_json, sop_to_fixture, sop_to_native
 from sopdesk.model import Sop, new_id
+from sopdesk.sanity import UnprintableError
 from sopdesk.storage import LibraryReadOnly, StorageError
 
 from . import dialogs as dlg
@@ -187,6 +188,9 @@ class TransfersMixin:
         self.preview.refresh()
         try:
             writer(self.controller.sop, Path(path), document=self.preview.document)
+        except UnprintableError as exc:  # its message already names the field, in Indonesian
+            self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}", f"{exc}\n\nSOP Anda tidak berubah.")
+            return False
         except OSError as exc:
             self.dialogs.error(f"Gagal mengekspor {title.split()[-1]}", f"{path}: {exc.strerror or exc}")
             return False
