@@ -54,6 +54,9 @@ DEBIAN_PACKAGES = {
     "libOpenGL.so.0": "libopengl0", "libGLdispatch.so.0": "libglvnd0", "libfontconfig.so.1": "libfontconfig1",
     "libfreetype.so.6": "libfreetype6", "libdbus-1.so.3": "libdbus-1-3", "libglib-2.0.so.0": "libglib2.0-0",
     "libgthread-2.0.so.0": "libglib2.0-0", "libSM.so.6": "libsm6", "libICE.so.6": "libice6",
+    "libXau.so.6": "libxau6", "libXdmcp.so.6": "libxdmcp6", "libpng16.so.16": "libpng16-16",
+    "libexpat.so.1": "libexpat1", "libbrotlidec.so.1": "libbrotli1", "libbrotlicommon.so.1": "libbrotli1",
+    "libbsd.so.0": "libbsd0", "libmd.so.0": "libmd0", "libxcb-glx.so.0": "libxcb-glx0",
 }
 
 
