@@ -80,9 +80,9 @@ def _read_day(words: str) -> dt.date | None:
     return None
 
 
-def date_text(identity: object, key: str, empty: str = "-") -> str:
+def date_text(identity: object, key: str, empty: str = "-", weekday: bool = True) -> str:
     """What a date field shows and prints: the kept text of an unreadable date, else the formatted date."""
     kept = getattr(identity, "date_texts", {}).get(key)
     if kept:
         return kept
-    return format_date(getattr(identity, key), empty=empty)
+    return format_date(getattr(identity, key), weekday=weekday, empty=empty)

@@ -309,6 +309,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
             "combine_pages": page.combine_pages,
             "flatten_chart": page.flatten_chart,
             "page_numbers": page.page_numbers,
+            "date_weekday": page.date_weekday,
         },
     }
 
@@ -424,6 +425,7 @@ def sop_from_native(data: Any) -> Sop:
         flatten_chart=bool(page.get("flatten_chart", defaults.flatten_chart)),
         # Files written before page numbers existed get them, as new SOPs do.
         page_numbers=bool(page.get("page_numbers", defaults.page_numbers)),
+        date_weekday=bool(page.get("date_weekday", defaults.date_weekday)),
     )
     return sop
 

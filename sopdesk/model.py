@@ -203,6 +203,7 @@ class PageSettings:
     combine_pages: bool = False  # identity and flowchart on one page when they fit
     flatten_chart: bool = False  # "ratakan bagan": Word gets each page's chart as a picture, not shapes
     page_numbers: bool = True  # "Halaman x dari y" in the bottom margin of every page
+    date_weekday: bool = True  # dates print as "Rabu, 01 November 2017"; False: "01 November 2017"
 
 
 @dataclass

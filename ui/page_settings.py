@@ -63,6 +63,9 @@ class PageSettingsEditor(QWidget):
         self.flatten.clicked.connect(lambda on: controller.set_page("flatten_chart", on, "ratakan bagan"))
         self.page_numbers = QCheckBox("Nomor halaman di bawah (Halaman x dari y)")
         self.page_numbers.clicked.connect(lambda on: controller.set_page("page_numbers", on, "nomor halaman"))
+        self.date_weekday = QCheckBox("Tanggal dengan nama hari")
+        self.date_weekday.setToolTip("Dicetak: \"Rabu, 01 November 2017\"; tanpa centang: \"01 November 2017\".")
+        self.date_weekday.clicked.connect(lambda on: controller.set_page("date_weekday", on, "gaya tanggal"))
         form = QFormLayout(self)
         form.addRow("Ukuran kertas:", self.paper)
         form.addRow("", self.landscape)
@@ -73,6 +76,7 @@ class PageSettingsEditor(QWidget):
         form.addRow("", self.combine)
         form.addRow("", self.flatten)
         form.addRow("", self.page_numbers)
+        form.addRow("", self.date_weekday)
         controller.document_changed.connect(self._on_controller_document_changed)
 
     def refresh(self) -> None:
@@ -95,6 +99,7 @@ class PageSettingsEditor(QWidget):
         self.combine.setChecked(page.combine_pages)
         self.flatten.setChecked(page.flatten_chart)
         self.page_numbers.setChecked(page.page_numbers)
+        self.date_weekday.setChecked(page.date_weekday)
 
     def _set_sheet(self, attr: str, value: object, label: str) -> None:
         """Paper or orientation; margins that would leave too little of the new sheet go back to the default."""

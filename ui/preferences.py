@@ -101,6 +101,10 @@ class PreferencesDialog(QDialog):
         self.page_numbers = QCheckBox("Nomor halaman di bawah (Halaman x dari y)")
         self.page_numbers.setChecked(page.page_numbers)
         page_form.addRow("", self.page_numbers)
+        self.date_weekday = QCheckBox("Tanggal dengan nama hari")
+        self.date_weekday.setToolTip("Dicetak: \"Rabu, 01 November 2017\"; tanpa centang: \"01 November 2017\".")
+        self.date_weekday.setChecked(page.date_weekday)
+        page_form.addRow("", self.date_weekday)
 
         library_box = QGroupBox("Pustaka")
         library_form = QFormLayout(library_box)
@@ -138,6 +142,7 @@ class PreferencesDialog(QDialog):
             combine_pages=self.combine.isChecked(),
             flatten_chart=self.flatten.isChecked(),
             page_numbers=self.page_numbers.isChecked(),
+            date_weekday=self.date_weekday.isChecked(),
             **{attr: spin.value() for attr, spin in self.margins.items()},
         )
 

@@ -64,7 +64,8 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
     header = build_header(sop, columns, measure, settings.numbering_row)
     rows = build_rows(sop, columns, measure, in_degree, out_degree)
 
-    identity = build_identity(sop.identity, measure, box.x, box.y, box.width, max_height=box.height)
+    identity = build_identity(sop.identity, measure, box.x, box.y, box.width, max_height=box.height,
+                              weekday=settings.date_weekday)
     problems.extend(identity.problems)
 
     capacity = box.height - header.height

@@ -81,22 +81,22 @@ def _signer_lines(identity: Identity) -> list[tuple[str, bool, float]]:
     return lines
 
 
-def _identity_rows(identity: Identity) -> list[tuple[str, list[str]]]:
+def _identity_rows(identity: Identity, weekday: bool = True) -> list[tuple[str, list[str]]]:
     # date_text: an unreadable date prints exactly as it was typed.
-    revisi = [date_text(identity, "tanggal_revisi")]
+    revisi = [date_text(identity, "tanggal_revisi", weekday=weekday)]
     if identity.revisi_ke is not None:
         revisi.append(f"Revisi ke {identity.revisi_ke}")
     effective = "tanggal_pengesahan" if identity.use_pengesahan else "tanggal_efektif"
     return [
         (labels.IDENTITY_LABELS["nomor"], [identity.nomor or "-"]),
-        (labels.IDENTITY_LABELS["tanggal_pembuatan"], [date_text(identity, "tanggal_pembuatan")]),
+        (labels.IDENTITY_LABELS["tanggal_pembuatan"], [date_text(identity, "tanggal_pembuatan", weekday=weekday)]),
         (labels.IDENTITY_LABELS["tanggal_revisi"], revisi),
-        (labels.IDENTITY_LABELS[effective], [date_text(identity, effective)]),
+        (labels.IDENTITY_LABELS[effective], [date_text(identity, effective, weekday=weekday)]),
     ]
 
 
 def build_identity(identity: Identity, measure: Measure, x: float, y: float, width: float,
-                   max_height: float | None = None) -> IdentityBlock:
+                   max_height: float | None = None, weekday: bool = True) -> IdentityBlock:
     """Lay out the identity table at (x, y); boxes that pass max_height go on continuation tables."""
     cols = [width * share for share in SHARES]
     inner = [c - 2 * PADDING_MM for c in cols]
@@ -109,7 +109,7 @@ def build_identity(identity: Identity, measure: Measure, x: float, y: float, wid
             heights[cell.row] = max(heights[cell.row], content_height(cell), MIN_ROW_MM)
         return cell
 
-    rows = _identity_rows(identity)
+    rows = _identity_rows(identity, weekday)
     for row, (label, values) in enumerate(rows):
         add(Cell(row, 1, paragraphs=[_para(measure, label, BODY_PT, inner[1])], kind="label", padding=PADDING_MM))
         add(Cell(row, 2, paragraphs=[_para(measure, v, BODY_PT, inner[2]) for v in values], kind="value",
