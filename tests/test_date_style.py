@@ -1,13 +1,11 @@
-"""Date style: with or without the weekday, per SOP (Halaman tab, undoable), a default in Preferensi, kept by sopdesk/1."""
+"""Date style: with or without the weekday, per SOP in the Halaman tab (undoable) and kept by sopdesk/1."""
 import datetime as dt
 
 from sopdesk.interchange import sop_from_fixture, sop_from_native, sop_to_native
 from sopdesk.layout import estimate_measure, layout
-from sopdesk.model import PageSettings, Sop
-from ui.ui_state import Profile
+from sopdesk.model import Sop
 
 from .conftest import FIXTURES_DIR, load_fixture
-from .gui_helpers import ScriptedDialogs
 
 
 def printed_texts(sop):
@@ -54,13 +52,3 @@ def test_the_style_switches_per_sop_and_undoes(make_window):
     window.undo_action.trigger()
     assert window.controller.sop.page.date_weekday is True and box.isChecked()
 
-
-def test_preferences_hold_the_default_style(qtbot, tmp_path):
-    from ui.preferences import PreferencesDialog
-
-    dialog = PreferencesDialog(Profile(), PageSettings(date_weekday=False), str(tmp_path / "pustaka"),
-                               ScriptedDialogs())
-    qtbot.addWidget(dialog)
-    assert not dialog.date_weekday.isChecked()
-    dialog.date_weekday.setChecked(True)
-    assert dialog.page_settings().date_weekday

@@ -1,4 +1,6 @@
-"""The page-number switch: per SOP in the Halaman tab (undoable), a default in Preferensi, kept by sopdesk/1."""
+"""The page-number switch (and, in Preferensi, the date style): per SOP in the Halaman tab (undoable), a default in Preferensi, kept by sopdesk/1."""
+import pytest
+
 from sopdesk.interchange import sop_from_native, sop_to_native
 from sopdesk.model import PageSettings, Sop
 from ui.ui_state import Profile
@@ -31,12 +33,14 @@ def test_page_numbers_switch_per_sop_and_undo(make_window, qtbot):
     assert window.controller.sop.page.page_numbers and editor.page_numbers.isChecked()
 
 
-def test_preferences_hold_the_page_numbers_default(qtbot, tmp_path):
+@pytest.mark.parametrize("attr", ["page_numbers", "date_weekday"])
+def test_preferences_hold_the_default_for_new_sops(qtbot, tmp_path, attr):
     from ui.preferences import PreferencesDialog
 
-    dialog = PreferencesDialog(Profile(), PageSettings(page_numbers=False), str(tmp_path / "pustaka"),
+    dialog = PreferencesDialog(Profile(), PageSettings(**{attr: False}), str(tmp_path / "pustaka"),
                                ScriptedDialogs())
     qtbot.addWidget(dialog)
-    assert not dialog.page_numbers.isChecked()
-    dialog.page_numbers.setChecked(True)
-    assert dialog.page_settings().page_numbers
+    box = getattr(dialog, attr)
+    assert not box.isChecked()
+    box.setChecked(True)
+    assert getattr(dialog.page_settings(), attr)
