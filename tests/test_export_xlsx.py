@@ -541,3 +541,12 @@ def test_native_json_in_the_workbook_is_ascii(tmp_path):
     text = "".join(c.value for c in sheet["A"][1:])
     assert text.isascii()
     assert sop_from_native(json.loads(text)).steps[0].kegiatan == sop.steps[0].kegiatan
+
+
+def test_off_page_numbers_are_bold_as_in_the_pdf(tmp_path):
+    sop = sop_from_fixture(load_fixture("000_dca99833c4e40ed1"))
+    document, path = export(sop, tmp_path)
+    assert any(page.offpage for page in document.pages), "the fixture needs off-page connectors"
+    runs = [run for anchor in drawing_of(path, FLOWCHART_SHEET) if describe(anchor) == "flowChartOffpageConnector"
+            for run in anchor.iterfind(".//a:rPr", NS)]
+    assert runs and all(run.get("b") == "1" for run in runs)

@@ -445,7 +445,7 @@ def _draw_page(drawing: SheetDrawing, grid: SheetGrid, placement: _PagePlacement
     for connector in page.offpage:
         name = f"Penghubung halaman {connector.label}".strip() if connector.label else "Penghubung halaman"
         drawing.add_symbol(grid.anchor(placement, connector.x, connector.y, connector.w, connector.h),
-                           "flowChartOffpageConnector", name, connector.label)
+                           "flowChartOffpageConnector", name, connector.label, bold=True)  # as in the PDF
     for label in page.labels:
         drawing.add_text(grid.anchor(placement, label.x, label.y, label.w, label.h), label.text,
                          f"Label {label.text}", label.size_pt, label.align, label.bold, label.italic)

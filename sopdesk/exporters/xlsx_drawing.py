@@ -85,10 +85,11 @@ class SheetDrawing:
     def __len__(self) -> int:
         return len(self.anchors)
 
-    def add_symbol(self, anchor: Anchor, preset: str, name: str, text: str = "", size_pt: float = 7.0) -> None:
+    def add_symbol(self, anchor: Anchor, preset: str, name: str, text: str = "", size_pt: float = 7.0,
+                   bold: bool = False) -> None:
         """A flowchart symbol drawn with one of the DrawingML presets, white inside, black outline."""
         sp_pr = XDR.spPr(_xfrm(anchor), A.prstGeom(A.avLst(), prst=preset), _solid(WHITE), _line(1.0))
-        self._add_shape(anchor, "oneCell", name, sp_pr, _text_body(text, size_pt) if text else None)
+        self._add_shape(anchor, "oneCell", name, sp_pr, _text_body(text, size_pt, bold=bold) if text else None)
 
     def add_polyline(self, anchor: Anchor, points: list[tuple[int, int]], name: str, width_pt: float,
                      arrow: bool = True) -> None:
