@@ -666,3 +666,15 @@ def test_corrupted_xml_inside_a_valid_zip_never_crashes(tmp_path, part, edits):
                 data = bytes(changed)
             target.writestr(info, data)
     _import_bytes(out.getvalue(), tmp_path)
+
+
+CORPUS_XLSX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "xlsx" / "basarnas-sop-0008.xlsx"
+
+
+@pytest.mark.skipif(not CORPUS_XLSX.exists(), reason="the real-file corpus is not beside the project")
+def test_an_unreadable_date_in_a_real_sheet_is_kept_as_typed_not_dropped():
+    # The office typed "Oktober 2024" and "Novermber 2024": not days, so not dates, but what they wrote.
+    identity = next(sop.identity for sop, _ in import_xlsx(CORPUS_XLSX).sops if sop.identity.nomor)
+    kept = identity.date_texts
+    assert kept.get("tanggal_pembuatan") == "Oktober 2024"
+    assert kept.get("tanggal_efektif") == "Novermber 2024"

@@ -303,8 +303,11 @@ def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
         if understood:
             sources[kind] = where or grid.addr(r, c)
         if not understood:
-            report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" bukan tanggal yang dapat dibaca "
-                                 f"({where}).")
+            # Kept as the office typed it, as the form keeps an unreadable date: printed and warned about.
+            if text.strip():
+                ident.date_texts[kind] = text.strip()
+            report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" bukan tanggal yang dapat dibaca; "
+                                 f"teksnya disimpan apa adanya ({where}).")
         elif value is not None:
             report.read.append(f"{IDENTITY_LABELS[kind]}: {value.isoformat()} ({where})")
         if kind == "tanggal_revisi":
