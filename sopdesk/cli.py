@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
-import inspect
 import os
 import re
 import sys
@@ -78,11 +77,7 @@ def read_sop(path: Path, notes: list[str] | None = None) -> Sop:
     if spec is None:
         raise _extension_error(path, READERS, "masukan")
     try:
-        reader = _resolve(spec)
-        # A reader may take notes= to tell what it corrected; one added by a single READERS line need not.
-        if notes is not None and "notes" in inspect.signature(reader).parameters:
-            return reader(path, notes=notes)
-        return reader(path)
+        return _resolve(spec)(path, notes=notes)
     except InterchangeError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -211,7 +206,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{Severity.WARNING.value}: {note}")
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) + len(notes) - errors
-    if problems:
+    if problems or notes:
         print(f"{source}: {errors} galat, {warnings} peringatan.")
     else:
         print(f"{source}: tidak ada masalah.")

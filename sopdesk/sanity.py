@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import struct
 import zlib
+from functools import lru_cache
 
 from .model import PAPER_SIZES_MM, Logo, PageSettings, format_number
 
@@ -115,20 +116,26 @@ def check_page(page: PageSettings) -> None:
 # ---- logos -------------------------------------------------------------------------------------
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_INFLATE_STEP = 1 << 16
 
 
 def logo_problem(logo: Logo | None) -> str | None:
     """Why the logo cannot be printed (Indonesian), or None when it decodes as PNG, JPEG or SVG."""
     if logo is None:
         return None
-    data = logo.data or b""
+    # Every layout (so every keystroke's preview) asks; the answer for the same bytes never changes.
+    return _image_problem(logo.data or b"", logo.extension.lower())
+
+
+@lru_cache(maxsize=8)
+def _image_problem(data: bytes, extension: str) -> str | None:
     if not data:
         return "Logo kosong (0 byte); logo tidak dicetak."
     if data.startswith(_PNG_SIGNATURE):
         ok = _png_decodes(data)
     elif data.startswith(b"\xff\xd8"):
         ok = _jpeg_complete(data)
-    elif logo.extension.lower() == "svg" or data.lstrip()[:1] == b"<":
+    elif extension == "svg" or data.lstrip()[:1] == b"<":
         ok = _svg_parses(data)
     else:
         return "Logo bukan gambar PNG, JPEG atau SVG; logo tidak dicetak."
@@ -153,7 +160,10 @@ def _png_decodes(data: bytes) -> bool:
                 seen_header = True
             elif kind == b"IDAT":
                 seen_data = True
-                inflater.decompress(body, 0)
+                # Inflate in bounded pieces, throwing the pixels away: a few bytes can inflate to gigabytes.
+                chunk = inflater.decompress(body, _INFLATE_STEP)
+                while chunk and inflater.unconsumed_tail:
+                    chunk = inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP)
             elif kind == b"IEND":
                 return seen_data and inflater.eof
             pos += 12 + length
@@ -180,7 +190,3 @@ def _svg_parses(data: bytes) -> bool:
         return False
     return isinstance(root.tag, str) and etree.QName(root).localname == "svg"
 
-
-def printable_logo(logo: Logo | None) -> Logo | None:
-    """The logo when it can be printed, else None."""
-    return logo if logo is not None and logo_problem(logo) is None else None

@@ -31,10 +31,6 @@ def storable(text: str) -> str:
     return clean_text(text)[0]
 
 
-def needs_cleaning(text: str) -> bool:
-    return bool(_SURROGATE.search(text) or _CONTROL.search(text))
-
-
 _IDENTITY_TEXTS = (("instansi", "Instansi"), ("nomor", "Nomor SOP"), ("nama", "Nama SOP"), ("cakupan", "Jenis SOP"),
                    ("sifat", "Sifat SOP"))
 _SIGNER_TEXTS = (("jabatan", "Jabatan pengesah"), ("nama", "Nama pengesah"), ("id_number", "NIP/NRP pengesah"))

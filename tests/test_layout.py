@@ -444,3 +444,16 @@ def test_a_loop_back_that_fits_on_a_page_is_not_cut_by_a_break():
     assert paginate(heights, 110, 110, 5, loops=[(3, 6)]) == [[0, 1, 2], [3, 4, 5, 6, 7], [8, 9]]
     # A loop longer than a page cannot be kept whole: the greedy break stays.
     assert paginate(heights, 110, 110, 5, loops=[(1, 9)]) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+
+
+def test_a_cut_item_that_ends_its_box_leaves_no_empty_row_on_the_next_page():
+    sop = fixture("contoh-peminjaman-arsip")
+    sop.identity.dasar_hukum = ["Peraturan yang sangat panjang sekali " * 600]  # the box's only item, cut
+    document = layout(sop, estimate_measure)
+    for page in document.pages:
+        for table in page.tables:
+            if table.role != "identity":
+                continue
+            for row in range(len(table.row_heights)):
+                cells = [c for c in table.cells if c.row == row]
+                assert any(p.text.strip() for c in cells for p in c.paragraphs), (page.kind, row)

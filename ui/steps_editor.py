@@ -86,13 +86,14 @@ class StepsEditor(QWidget):
         controller.document_replaced.connect(self._on_controller_document_replaced)
         controller.add_pending_edit_hook(self.commit_pending_edit)
         self.model.modelReset.connect(self._apply_delegates)
-        self.model.modelReset.connect(self.table.resizeRowsToContents)
         self.model.dataChanged.connect(self._on_model_data_changed)
         # Fitting the columns resizes each of them: re-measure the rows once afterwards, not once per column.
+        # A reset re-fits the columns too, so it waits for the same single pass.
         self._rows_timer = QTimer(self)
         self._rows_timer.setSingleShot(True)
         self._rows_timer.setInterval(0)
         self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self.model.modelReset.connect(self._rows_timer.start)
         self.table.horizontalHeader().sectionResized.connect(lambda *_: self._rows_timer.start())
         # Every column shares the table's width, so the whole table is in sight without sideways scrolling.
         self._columns = ColumnFitter(self.table, lambda: step_column_shares(self.model))
@@ -183,7 +184,7 @@ class StepsEditor(QWidget):
             index = self.model.index(row, self.model.column_of(kind, actor))
             if index.data(Qt.ItemDataRole.EditRole) != value:
                 # After the reset, as its own undo step.
-                QTimer.singleShot(0, lambda: self._set_rescued(step_id, kind, actor, value))
+                QTimer.singleShot(0, self, lambda: self._set_rescued(step_id, kind, actor, value))
 
     def _set_rescued(self, step_id: str, kind: Col, actor: int, value) -> None:
         row = self.model.row_of(step_id)
@@ -201,7 +202,7 @@ class StepsEditor(QWidget):
     def _on_rows_header_section_moved(self, _logical: int, old_visual: int, new_visual: int) -> None:
         # The header only shows where the row was dropped; the document does the moving, after the header's
         # own mouse handling is done.
-        QTimer.singleShot(0, lambda: self._move_dropped_row(old_visual, new_visual))
+        QTimer.singleShot(0, self, lambda: self._move_dropped_row(old_visual, new_visual))
 
     def _move_dropped_row(self, old_visual: int, new_visual: int) -> None:
         header = self.table.verticalHeader()

@@ -264,6 +264,11 @@ def _continue_boxes(result: IdentityBlock, measure: Measure, box_rows: list[list
                     placed[k], rest[k] = side, []
         height = max(min(max(_paragraphs_height(side) for side in placed if side), room), MIN_BOX_MM)
         pages[-1].append((placed, height, clipped))
+        if not any(rest):  # both sides ended here (an item was cut): the next box row goes on, no empty row
+            room -= height
+            row += 1
+            fresh = False
+            continue
         pending[row] = [_continued(measure, keys[row][k], side, box_widths[k]) if side else []
                         for k, side in enumerate(rest)]
         pages.append([])
