@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .atomic import FileTooLarge, NotRegularFile, read_regular_file
 from .model import (
     END,
     LIST_BOXES,
@@ -485,14 +486,19 @@ def parse_json_text(text: str, name: str) -> Any:
         ) from None
 
 
+MAX_JSON_BYTES = 50 * 1024 * 1024  # as the library's limit for one SOP file
+
+
 def read_sop_json(path: str | Path, notes: list[str] | None = None) -> Sop:
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_JSON_BYTES)  # a pipe or a device never hangs the read
     except FileNotFoundError:
         raise InterchangeError(f"{path}: berkas tidak ditemukan.") from None
-    except IsADirectoryError:
-        raise InterchangeError(f"{path}: ini folder, bukan berkas.") from None
+    except (IsADirectoryError, NotRegularFile):
+        raise InterchangeError(f"{path}: bukan berkas biasa (folder, pipa atau perangkat).") from None
+    except FileTooLarge as exc:
+        raise InterchangeError(f"{path}: berkas terlalu besar ({exc.size // 2**20} MB) untuk sebuah SOP.") from None
     except OSError as exc:
         raise InterchangeError(f"{path}: berkas tidak dapat dibaca ({exc.strerror}).") from None
     try:

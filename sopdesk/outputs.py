@@ -24,7 +24,9 @@ def laid_out(sop: Sop) -> Document:
 def write_pdf(sop: Sop, path: Path, options: Any = None, document: Document | None = None) -> Document:
     """Each writer returns the page model it wrote, so callers can report its layout problems."""
     from .qt.pdf import write_pdf as write_document
+    from .sanity import check_page
 
+    check_page(sop.page)  # the same refusal, naming the field, as the Word and Excel writers give
     document = document or laid_out(sop)
     write_document(document, path, title=sop.identity.nama)
     return document

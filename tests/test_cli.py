@@ -372,3 +372,18 @@ def test_an_old_xls_is_refused_with_advice(tmp_path, capsys):
     assert cli_main(["convert", str(old), str(tmp_path / "x.json")]) == 2
     err = capsys.readouterr().err
     assert "lama.xlsx" in err and "Traceback" not in err
+
+
+def test_a_pipe_given_to_convert_is_refused_at_once_instead_of_hanging(tmp_path):
+    import os
+    import sys as _sys
+
+    if not hasattr(os, "mkfifo") or _sys.platform.startswith("win"):
+        pytest.skip("named pipes are a POSIX thing")
+    for name in ("pipa.json", "pipa.xlsx"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        result = subprocess.run([_sys.executable, "-m", "sopdesk", "convert", str(fifo), str(tmp_path / "out.pdf")],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 2
+        assert "bukan berkas" in result.stderr and "Traceback" not in result.stderr

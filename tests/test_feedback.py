@@ -97,7 +97,7 @@ def test_an_export_refused_for_a_value_that_cannot_print_names_it_without_a_pyth
     dialogs.answer("open_file", str(FIXTURES_DIR / "contoh-peminjaman-arsip.json"))
     window.import_json_action.trigger()
     window.controller.sop.page.margin_left = 900.0  # slipped past every editor: the writer still refuses it
-    for extension in ("docx", "xlsx"):
+    for extension in ("pdf", "docx", "xlsx"):
         dialogs.errors.clear()
         assert window.export_office(extension, str(tmp_path / f"sop.{extension}")) is False
         (title, text), = dialogs.errors

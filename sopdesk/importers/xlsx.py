@@ -28,6 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..atomic import FileTooLarge, NotRegularFile, read_regular_file
 from ..exporters.xlsx import SOP_SHEET, SOP_SHEET_TAG
 from ..interchange import InterchangeError, sop_from_native, tidy_loaded
 from ..model import Sop
@@ -133,13 +134,13 @@ def read_sop_xlsx(path: Path, notes: list[str] | None = None) -> Sop:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise XlsxImportError(f"{path.name}: ini folder, bukan berkas Excel.")
-        if size > MAX_FILE_BYTES:
-            raise XlsxImportError(f"{path.name}: berkas terlalu besar ({size // 2**20} MB); lembar SOP biasanya "
-                                  "jauh di bawah 1 MB.")
-        return path.read_bytes()
+        # Opened without blocking and checked on the descriptor: a pipe or a device never hangs the import.
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except NotRegularFile:
+        raise XlsxImportError(f"{path.name}: bukan berkas Excel (folder, pipa atau perangkat).") from None
+    except FileTooLarge as exc:
+        raise XlsxImportError(f"{path.name}: berkas terlalu besar ({exc.size // 2**20} MB); lembar SOP biasanya "
+                              "jauh di bawah 1 MB.") from None
     except FileNotFoundError:
         raise XlsxImportError(f"{path}: berkas tidak ditemukan.") from None
     except PermissionError:
