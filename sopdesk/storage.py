@@ -1,5 +1,7 @@
 """The local SOP library: one JSON file per SOP, a tinydb catalogue, revisions, Sampah, recovery copies and the lock.
 
+How files are read and errors worded lives in library_files.py; the lock in library_lock.py.
+
 Layout of a library folder (the SOP files are the truth; everything else can be rebuilt or is a copy):
 
     library.lock            OS lock held by the one window that may write
@@ -14,26 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import errno
 import hashlib
-import inspect
 import json
 import os
 import re
 import shutil
 import stat as stat_mode
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import filelock
 import platformdirs
 from tinydb import TinyDB
 
 from .atomic import (
-    IS_WINDOWS,
-    FileTooLarge,
     NotRegularFile,
     atomic_write_bytes,
     fsync_dir,
@@ -51,42 +48,36 @@ from .catalog import (  # noqa: F401 - CatalogEntry and filter_entries are part 
     filter_entries,
     valid_doc,
 )
-from .interchange import InterchangeError, dumps, parse_json_text, sop_from_data, sop_to_native
+from .interchange import sop_to_native
+from .library_files import (  # noqa: F401 - StorageError, LibraryReadOnly and MAX_SOP_BYTES are part of this API
+    MAX_SOP_BYTES,
+    NOT_REGULAR,
+    READ_ONLY_MESSAGE,
+    LibraryReadOnly,
+    StorageError,
+    damaged_message,
+    encode_native,
+    failing_as,
+    os_message,
+    read_document,
+    skipped_message,
+    too_large,
+)
+from .library_lock import LOCK_NAME, HeldLock, lock_error, os_lock, take_lock  # noqa: F401 - LOCK_NAME is API
 from .model import Sop, new_id
 from .textclean import clean_text
 
-LOCK_NAME = "library.lock"
 CATALOG_NAME = "catalog.json"
 SESSION_MARKER = "session.open"
 SOPS, TRASH, HISTORY, RECOVERY = "sops", "trash", "history", "recovery"
-LOCK_TIMEOUT = 0.3
 COPY_PREFIX = "Salinan "
-MAX_SOP_BYTES = 50 * 1024 * 1024
-"""An SOP file bigger than this (a logo of tens of MB would still fit) is skipped at open and reported, never read."""
 DAMAGED_REVISION = "versi rusak, tidak dapat dibuka"
-
-READ_ONLY_MESSAGE = (
-    "Pustaka ini sedang dibuka di jendela SOP Desk lain, jadi di jendela ini hanya dapat dibaca. "
-    "Lakukan perubahan di jendela tersebut, atau ekspor SOP sebagai JSON."
-)
-
 
 LOST_LOCK_MESSAGE = (
     "Berkas kunci pustaka ({lock}) dihapus atau diganti selagi jendela ini memakainya, dan kini dipegang "
     "jendela SOP Desk lain. Agar tidak saling menimpa, jendela ini sekarang hanya dapat membaca pustaka. "
     "Perubahan yang belum disimpan masih ada di jendela ini: ekspor sebagai JSON, lalu buka ulang SOP Desk."
 )
-
-
-class StorageError(Exception):
-    """A library operation failed; the message is Indonesian, names the file and says what to do."""
-
-
-class LibraryReadOnly(StorageError):
-    """A write was asked of a library another SOP Desk window holds."""
-
-    def __init__(self, message: str = READ_ONLY_MESSAGE) -> None:
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -176,206 +167,15 @@ def _unit_of(sop: Sop) -> str:
     return lines[-1] if lines else sop.identity.instansi
 
 
-# ---- error messages -------------------------------------------------------------------------
-
-
-def _os_message(verb: str, path: Path, exc: OSError) -> str:
-    code = exc.errno
-    if code == errno.ENOSPC or getattr(exc, "winerror", None) == 112:
-        why = "disk penuh. Kosongkan ruang disk, lalu coba lagi"
-    elif isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        why = ("akses ditolak. Periksa izin folder pustaka, tutup program lain yang memakai berkas itu, "
-               "atau pindahkan pustaka lewat Preferensi")
-    elif code == errno.EROFS:
-        why = "disk atau folder ini hanya dapat dibaca. Pindahkan pustaka ke folder yang dapat ditulisi"
-    elif isinstance(exc, FileNotFoundError):
-        why = "berkas atau folder tidak ditemukan"
-    else:
-        why = exc.strerror or str(exc)
-    return f"Gagal {verb} {path}: {why}."
-
-
-@contextmanager
-def _failing_as(verb: str, path: Path) -> Iterator[None]:
-    try:
-        yield
-    except OSError as exc:
-        raise StorageError(_os_message(verb, path, exc)) from exc
-
-
-def _damaged_message(path: Path, detail: str) -> str:
-    return f"Berkas SOP rusak dan tidak dapat dibaca: {path} ({detail}). Berkas itu dibiarkan apa adanya."
-
-
-def _skipped_message(path: Path, why: str) -> str:
-    return f"Berkas dilewati: {path} {why}. Berkas itu dibiarkan apa adanya."
-
-
-NOT_REGULAR = "bukan berkas biasa (misalnya pipa, perangkat atau folder), jadi tidak dibaca"
-
-
-def _too_large(size: int) -> str:
-    return (f"berukuran {size / (1024 * 1024):.0f} MB, melebihi batas {MAX_SOP_BYTES // (1024 * 1024)} MB "
-            "untuk satu SOP, jadi tidak dibaca")
-
-
-def _read_bytes(path: Path) -> bytes:
-    """A library file's bytes: only a regular file of bounded size, so a FIFO or /dev/zero cannot hang the app."""
-    try:
-        return read_regular_file(path, MAX_SOP_BYTES)
-    except NotRegularFile:
-        raise StorageError(_skipped_message(path, NOT_REGULAR)) from None
-    except FileTooLarge as exc:
-        raise StorageError(_skipped_message(path, _too_large(exc.size))) from None
-    except OSError as exc:
-        raise StorageError(_os_message("membaca", path, exc)) from exc
-
-
-def _read_document(path: Path) -> tuple[Sop, dict[str, Any]]:
-    """An SOP file and its raw JSON; StorageError names the file when it cannot be read."""
-    raw = _read_bytes(path)
-    try:
-        data = parse_json_text(raw.decode("utf-8-sig"), path.name)
-        return sop_from_data(data), data
-    except UnicodeDecodeError:
-        raise StorageError(_damaged_message(path, "bukan teks UTF-8")) from None
-    except InterchangeError as exc:
-        raise StorageError(_damaged_message(path, str(exc))) from None
-    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
-        # The readers check what users get wrong; a file mangled some other way is just as damaged.
-        raise StorageError(_damaged_message(path, "isinya tidak berbentuk SOP")) from None
-
-
 def _saved_at_of(data: Any, path: Path, mtime_ns: int | None = None) -> dt.datetime:
     """When a version was saved; a file from elsewhere, with no "saved_at", is dated by its mtime."""
     moment = _parse_iso(data.get("saved_at")) if isinstance(data, dict) else None
     if moment is None:
         if mtime_ns is None:
-            with _failing_as("membaca", path):
+            with failing_as("membaca", path):
                 mtime_ns = path.stat().st_mtime_ns
         moment = _from_mtime(mtime_ns)
     return moment
-
-
-# ---- the lock -----------------------------------------------------------------------------------
-
-
-def _os_lock(root: Path, on_acquired: Any = None) -> filelock.BaseFileLock:
-    options: dict[str, Any] = {"timeout": LOCK_TIMEOUT, "thread_local": False}
-    parameters = inspect.signature(filelock.FileLock.__init__).parameters
-    # A marker-file lock would outlive a crashed window and shut the user out; filelock 4 would fall back to
-    # one on a filesystem without flock unless told not to (older versions refuse on their own).
-    if "fallback_to_soft" in parameters:
-        options["fallback_to_soft"] = False
-    # Release must never unlink the path: after our file was deleted, that name may be another copy's lock.
-    if "preserve_lock_file" in parameters:
-        options["preserve_lock_file"] = True
-    if on_acquired is not None and "on_acquired" in parameters:
-        options["on_acquired"] = on_acquired
-    return filelock.FileLock(root / LOCK_NAME, **options)
-
-
-class _HeldLock:
-    """The OS lock on library.lock, and the identity of the very file it locks.
-
-    flock locks a file, not a name: when someone deletes library.lock, a second copy creates a new
-    file under the same name and locks that one too. So before every write the holder checks that
-    the name still leads to the file it locked. Windows refuses to delete a file that filelock holds
-    open, so there the check is skipped (its file ids are not worth the risk of a false alarm).
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / LOCK_NAME
-        self.identity: tuple[int, int] | None = None
-        self.lock = _os_lock(root, self._on_acquired)
-
-    def _on_acquired(self, fd: int) -> None:
-        info = os.fstat(fd)
-        self.identity = (info.st_dev, info.st_ino)
-
-    def acquire(self) -> None:
-        self.lock.acquire()
-        if self.identity is None:  # a filelock without on_acquired: the name, just after locking, is the next best
-            try:
-                self._on_acquired_path()
-            except OSError:
-                pass
-
-    def _on_acquired_path(self) -> None:
-        info = os.stat(self.path)
-        self.identity = (info.st_dev, info.st_ino)
-
-    def still_ours(self) -> bool:
-        if IS_WINDOWS or self.identity is None or self.identity[1] == 0:
-            return True  # nothing to compare (or, on Windows, nothing that could have happened)
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return False
-        return (info.st_dev, info.st_ino) == self.identity
-
-    def release(self) -> None:
-        self.lock.release()
-
-
-def _lock_error(root: Path, exc: BaseException) -> StorageError:
-    if isinstance(exc, NotImplementedError) or getattr(exc, "errno", None) == errno.ENOSYS:
-        return StorageError(f"Folder {root} tidak mendukung penguncian berkas (misalnya sebagian folder jaringan), "
-                            "sehingga dua jendela dapat saling merusak pustaka. Pilih folder di disk komputer ini.")
-    assert isinstance(exc, OSError)
-    return StorageError(_os_message("mengunci", root / LOCK_NAME, exc))
-
-
-def _take_lock(root: Path) -> tuple[_HeldLock | None, str]:
-    """The lock, or None and why this window may only read (Indonesian): never an error that keeps the library shut."""
-    held = _HeldLock(root)
-    try:
-        held.acquire()
-    except filelock.Timeout:
-        return None, READ_ONLY_MESSAGE
-    except (OSError, NotImplementedError) as exc:
-        # A full disk, a read-only folder or a share without locking: reading is still safe, writing is not.
-        return None, f"{_lock_error(root, exc)} Karena itu pustaka dibuka hanya-baca."
-    return held, ""
-
-
-# ---- text that cannot be stored --------------------------------------------------------------------
-
-_FIELD_LABELS = {"identity": "Identitas", "steps": "Langkah", "actors": "Pelaksana", "page": "Halaman"}
-
-
-def _cleaned_tree(node: Any, where: list[str], found: list[str]) -> Any:
-    """A copy of native JSON data with every string cleaned; `found` gets a label for each field that changed."""
-    if isinstance(node, str):
-        text, changed = clean_text(node)
-        if changed:
-            found.append(" › ".join(where) or "teks")
-        return text
-    if isinstance(node, dict):
-        copy = {}
-        for key, value in node.items():
-            label = key
-            if isinstance(key, str):
-                key, changed = clean_text(key)
-                label = _FIELD_LABELS.get(key, key)
-                if changed:
-                    found.append(" › ".join([*where, label]))
-            copy[key] = _cleaned_tree(value, [*where, label], found)
-        return copy
-    if isinstance(node, list):
-        name = where[-1] if where else ""
-        return [_cleaned_tree(item, [*where[:-1], f"{name} {i + 1}".strip()], found) for i, item in enumerate(node)]
-    return node
-
-
-def _encode(data: dict[str, Any]) -> tuple[bytes, list[str]]:
-    """The file bytes of native data. Text UTF-8 cannot hold (a lone surrogate) is cleaned, never a failed save."""
-    try:
-        return dumps(data).encode("utf-8"), []
-    except UnicodeEncodeError:
-        found: list[str] = []
-        cleaned = _cleaned_tree(data, [], found)
-        return dumps(cleaned).encode("utf-8", "replace"), found
 
 
 # ---- the library ---------------------------------------------------------------------------------
@@ -384,7 +184,7 @@ def _encode(data: dict[str, Any]) -> tuple[bytes, list[str]]:
 class Library:
     """One library folder, opened for writing by one window at a time (others get read_only)."""
 
-    def __init__(self, root: Path, lock: _HeldLock | None, read_only_reason: str = "") -> None:
+    def __init__(self, root: Path, lock: HeldLock | None, read_only_reason: str = "") -> None:
         self.root = root
         # Why this window may not write (Indonesian), "" while it holds the lock.
         self.read_only_reason = read_only_reason
@@ -402,10 +202,10 @@ class Library:
     @classmethod
     def open(cls, root: str | Path) -> Library:
         root = Path(root)
-        with _failing_as("membuka folder pustaka", root):
+        with failing_as("membuka folder pustaka", root):
             for folder in (root, root / SOPS, root / TRASH, root / HISTORY, root / RECOVERY):
                 folder.mkdir(parents=True, exist_ok=True)
-        lock, reason = _take_lock(root)
+        lock, reason = take_lock(root)
         library = cls(root, lock, reason)
         try:
             library._start()
@@ -470,7 +270,7 @@ class Library:
         except OSError as exc:
             # A full disk must not keep the user from the library. Without the marker, a crash in this
             # session only leaves temp files in history/ until some later start after a crash.
-            self.notes.append(f"{_os_message('menulis', marker, exc)} Pustaka tetap dibuka, tetapi menyimpan "
+            self.notes.append(f"{os_message('menulis', marker, exc)} Pustaka tetap dibuka, tetapi menyimpan "
                               "dapat gagal sampai masalah itu teratasi.")
 
     def _reconcile(self, docs: list[Any]) -> None:
@@ -500,14 +300,14 @@ class Library:
                     stat = entry.stat()
                 except OSError:
                     if entry.is_symlink():
-                        self.damaged.append((path, _skipped_message(path, "adalah tautan ke berkas yang tidak ada")))
+                        self.damaged.append((path, skipped_message(path, "adalah tautan ke berkas yang tidak ada")))
                     continue  # else gone since the listing: the window that holds the lock moved it
                 # stat follows symlinks: a link to a regular SOP file is read, a link to a device is not.
                 if not stat_mode.S_ISREG(stat.st_mode):
-                    self.damaged.append((path, _skipped_message(path, NOT_REGULAR)))
+                    self.damaged.append((path, skipped_message(path, NOT_REGULAR)))
                     continue
                 if stat.st_size > MAX_SOP_BYTES:
-                    self.damaged.append((path, _skipped_message(path, _too_large(stat.st_size))))
+                    self.damaged.append((path, skipped_message(path, too_large(stat.st_size))))
                     continue
                 doc = by_stem.get(stem)
                 if doc and (doc["trashed"], doc["mtime_ns"], doc["size"]) == (place == TRASH, stat.st_mtime_ns,
@@ -515,7 +315,7 @@ class Library:
                     seen.add(stem)
                     continue
                 try:
-                    sop, data = _read_document(path)
+                    sop, data = read_document(path)
                 except StorageError as exc:
                     if path.exists():
                         self.damaged.append((path, str(exc)))
@@ -538,12 +338,12 @@ class Library:
         if self.read_only:
             return
         try:
-            _sop, data = _read_document(trashed)
+            _sop, data = read_document(trashed)
             moment = _saved_at_of(data, trashed)
         except StorageError:
             moment = _now()
         folder = self.root / HISTORY / trashed.stem
-        with _failing_as("memindahkan", trashed):
+        with failing_as("memindahkan", trashed):
             folder.mkdir(exist_ok=True)
             replace(trashed, folder / f"{_revision_id(moment)}.json")
             fsync_dir(folder)
@@ -557,7 +357,7 @@ class Library:
         if cache.pending():
             if not self._still_holding():
                 return  # now read-only; the SOP files are the truth and the holder keeps its own catalogue
-            with _failing_as("menyimpan katalog", self.root / CATALOG_NAME):
+            with failing_as("menyimpan katalog", self.root / CATALOG_NAME):
                 cache.flush()
 
     def close(self) -> None:
@@ -644,7 +444,7 @@ class Library:
         if self._lock.still_ours():
             return True
         self._drop_lock()
-        lock, reason = _take_lock(self.root)
+        lock, reason = take_lock(self.root)
         if lock is None:
             self.read_only = True
             self.read_only_reason = (LOST_LOCK_MESSAGE.format(lock=self.root / LOCK_NAME)
@@ -673,7 +473,7 @@ class Library:
             path = self._trash_path(sop_id)
             if not path.exists():
                 raise StorageError(f"SOP tidak ditemukan di pustaka {self.root}: berkasnya sudah tidak ada.")
-        sop, _data = _read_document(path)
+        sop, _data = read_document(path)
         sop.id = sop_id  # the file name is the identity: a file copied by hand must not save over its original
         return sop
 
@@ -690,15 +490,15 @@ class Library:
             saved_at = max(saved_at, old_saved_at + dt.timedelta(microseconds=1))
         data = sop_to_native(sop)
         data["saved_at"] = _iso(saved_at)
-        raw, cleaned = _encode(data)
-        with _failing_as("menyimpan", target):
+        raw, cleaned = encode_native(data)
+        with failing_as("menyimpan", target):
             atomic_write_bytes(target, raw)
         if previous == in_trash:
             # Saving a trashed SOP (still open in the editor) takes it out of the Sampah.
-            with _failing_as("menghapus", in_trash):
+            with failing_as("menghapus", in_trash):
                 in_trash.unlink(missing_ok=True)
                 fsync_dir(in_trash.parent)
-        with _failing_as("membaca", target):
+        with failing_as("membaca", target):
             stat = target.stat()
         entry = self._record(sop, saved_at, stat, trashed=False)
         return dataclasses.replace(entry, cleaned=tuple(cleaned)) if cleaned else entry
@@ -711,7 +511,7 @@ class Library:
         except NotRegularFile:
             return _now()  # a FIFO or a device holds no earlier version to keep
         except OSError as exc:
-            raise StorageError(_os_message("membaca", current, exc)) from exc
+            raise StorageError(os_message("membaca", current, exc)) from exc
         try:
             data = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -721,7 +521,7 @@ class Library:
         kept = folder / f"{_revision_id(saved_at)}.json"
         # Already there when an earlier save died after archiving: same version, same name.
         if not kept.exists():
-            with _failing_as("menyimpan riwayat", kept):
+            with failing_as("menyimpan riwayat", kept):
                 folder.mkdir(exist_ok=True)
                 atomic_write_bytes(kept, raw)
         return saved_at
@@ -756,9 +556,9 @@ class Library:
         history = self.root / HISTORY / file_stem(sop_id)
         # History first: a crash half-way leaves the SOP in the Sampah, never an orphaned history.
         if history.exists():
-            with _failing_as("menghapus", history):
+            with failing_as("menghapus", history):
                 shutil.rmtree(history)
-        with _failing_as("menghapus", path):
+        with failing_as("menghapus", path):
             path.unlink()
             fsync_dir(path.parent)
         doc_id = self._doc_ids.pop(sop_id, None)
@@ -768,7 +568,7 @@ class Library:
     def _move(self, source: Path, target: Path) -> None:
         if not source.exists():
             raise StorageError(f"SOP tidak ditemukan: {source} sudah tidak ada.")
-        with _failing_as("memindahkan", source):
+        with failing_as("memindahkan", source):
             replace(source, target)
             fsync_dir(target.parent)
             fsync_dir(source.parent)
@@ -784,7 +584,7 @@ class Library:
             if is_temp_file(path.name):
                 continue
             try:
-                sop, data = _read_document(path)
+                sop, data = read_document(path)
                 saved_at = _saved_at_of(data, path)
             except StorageError as exc:
                 moment = _moment_of_revision(path)
@@ -800,7 +600,7 @@ class Library:
         path = self.root / HISTORY / file_stem(sop_id) / f"{revision_id}.json"
         if not path.exists():
             raise StorageError(f"Versi {revision_id} tidak ada lagi di riwayat ({path}).")
-        sop, _data = _read_document(path)
+        sop, _data = read_document(path)
         sop.id = sop_id
         return sop
 
@@ -818,8 +618,8 @@ class Library:
         path = self.root / RECOVERY / f"{file_stem(sop.id)}.json"
         data = sop_to_native(sop)
         data["saved_at"] = _iso(_now())
-        raw, cleaned = _encode(data)
-        with _failing_as("menyimpan salinan pemulihan", path):
+        raw, cleaned = encode_native(data)
+        with failing_as("menyimpan salinan pemulihan", path):
             atomic_write_bytes(path, raw)
         return cleaned
 
@@ -833,7 +633,7 @@ class Library:
         for name in names:
             path = self.root / RECOVERY / name
             try:
-                _read_document(path)
+                read_document(path)
                 continue
             except StorageError as exc:
                 detail = str(exc)
@@ -851,7 +651,7 @@ class Library:
             if is_temp_file(path.name):
                 continue
             try:
-                sop, data = _read_document(path)
+                sop, data = read_document(path)
                 found.append((_saved_at_of(data, path), sop))
             except StorageError:
                 continue
@@ -861,7 +661,7 @@ class Library:
     def discard_recovery(self, sop_id: str) -> None:
         self._check_writable()
         path = self.root / RECOVERY / f"{file_stem(sop_id)}.json"
-        with _failing_as("menghapus", path):
+        with failing_as("menghapus", path):
             path.unlink(missing_ok=True)
 
 
@@ -878,13 +678,13 @@ def move_library(src_root: str | Path, dst_root: str | Path) -> None:
     if dst.exists() and (not dst.is_dir() or any(dst.iterdir())):
         raise StorageError(f"Folder tujuan {dst} tidak kosong. "
                            "Pilih folder kosong agar tidak ada berkas yang tertimpa.")
-    lock = _os_lock(src)
+    lock = os_lock(src)
     try:
         lock.acquire()
     except filelock.Timeout:
         raise StorageError(READ_ONLY_MESSAGE.replace("hanya dapat dibaca", "tidak dapat dipindahkan")) from None
     except (OSError, NotImplementedError) as exc:
-        raise _lock_error(src, exc) from exc
+        raise lock_error(src, exc) from exc
     created = not dst.exists()
     try:
         _copy_verified(src, dst)
@@ -903,19 +703,19 @@ def _copy_verified(src: Path, dst: Path) -> None:
             if (name == LOCK_NAME and source.parent == src) or is_temp_file(name):
                 continue
             target = dst / source.relative_to(src)
-            with _failing_as("membaca", source):
+            with failing_as("membaca", source):
                 stat = source.stat()
                 if not stat_mode.S_ISREG(stat.st_mode):
                     continue  # a FIFO or a device holds no SOP, and reading it could block the move
                 data = read_regular_file(source, 1 << 40)
-            with _failing_as("menyalin ke", target):
+            with failing_as("menyalin ke", target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write_bytes(target, data)
                 # Same mtime as the source so the copied catalogue still matches its files.
                 os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
             digests[target] = hashlib.sha256(data).hexdigest()
     for target, digest in digests.items():
-        with _failing_as("memeriksa salinan", target):
+        with failing_as("memeriksa salinan", target):
             if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
                 raise StorageError(f"Salinan {target} tidak sama dengan aslinya; pustaka tidak dipindahkan.")
 
