@@ -435,15 +435,49 @@ def test_a_terminator_ending_a_branch_mid_table_has_no_arrow_to_the_next_step():
     assert connectors_of(document, 0, 1, "next")
 
 
-def test_a_loop_back_that_fits_on_a_page_is_not_cut_by_a_break():
+def chain(count: int) -> list[tuple[int, int]]:
+    return [(i, i + 1) for i in range(count - 1)]
+
+
+def test_a_loop_back_is_kept_on_one_page_when_that_costs_no_page():
+    from sopdesk.layout.paginate import paginate
+
+    heights = [20.0] * 8
+    # Rows 0-7 take two pages either way; without a loop the fill is even: 0-3 | 4-7.
+    assert paginate(heights, 110, 5, chain(8)) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    # The loop 3 <- 6 would be cut there; 0-2 | 3-7 keeps it whole on the same two pages.
+    assert paginate(heights, 110, 5, chain(8) + [(6, 3)]) == [[0, 1, 2], [3, 4, 5, 6, 7]]
+
+
+def test_fewest_pages_come_before_a_whole_loop():
     from sopdesk.layout.paginate import paginate
 
     heights = [20.0] * 10
-    # Without the loop, pages hold 5 rows: 0-4 | 5-9. The loop 3 <- 6 would be cut.
-    assert paginate(heights, 110, 110, 5) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
-    assert paginate(heights, 110, 110, 5, loops=[(3, 6)]) == [[0, 1, 2], [3, 4, 5, 6, 7], [8, 9]]
-    # A loop longer than a page cannot be kept whole: the greedy break stays.
-    assert paginate(heights, 110, 110, 5, loops=[(1, 9)]) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    # Before: the page ended before the loop's target (0-2 | 3-7 | 8-9), one page more than needed.
+    assert paginate(heights, 110, 5, chain(10) + [(6, 3)]) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+
+
+def test_among_equal_page_counts_the_break_with_fewest_offpage_pairs_wins():
+    from sopdesk.layout.paginate import paginate
+
+    # A Ya branch 3 -> 5 crosses breaks after rows 3 and 4: the break after row 2 needs one pair, not two.
+    assert paginate([20.0] * 8, 110, 5, chain(8) + [(3, 5)]) == [[0, 1, 2], [3, 4, 5, 6, 7]]
+
+
+def test_a_break_that_no_flow_crosses_keeps_no_room_for_connectors():
+    from sopdesk.layout.paginate import paginate
+
+    heights = [55.0] * 4
+    assert paginate(heights, 110, 5, []) == [[0, 1], [2, 3]]
+    # With flows across every break each page needs its bands, and two rows no longer fit.
+    assert paginate(heights, 110, 5, chain(4)) == [[0], [1], [2], [3]]
+
+
+def test_a_row_taller_than_a_page_gets_a_page_of_its_own():
+    from sopdesk.layout.paginate import paginate
+
+    assert paginate([30.0, 500.0, 30.0], 110, 5, chain(3)) == [[0], [1], [2]]
+    assert paginate([], 110, 5, []) == [[]]
 
 
 def test_a_cut_item_that_ends_its_box_leaves_no_empty_row_on_the_next_page():

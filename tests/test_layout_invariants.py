@@ -7,6 +7,7 @@ from sopdesk import labels
 from sopdesk.interchange import sop_from_fixture
 from sopdesk.layout import content_box, estimate_measure, layout
 from sopdesk.layout.page_model import Connector, Document, OffPageConnector, Page, SymbolShape
+from sopdesk.layout.quality import score
 from sopdesk.model import Sop, successors
 
 TOL = 0.01
@@ -164,6 +165,11 @@ def check_document(sop: Sop, doc: Document) -> None:
             ins = [c for p, c in found if p.index == doc.page_of_step(target) and c.source_key.startswith("o")]
             assert outs and ins, (source, target, kind)
             assert outs[0].target_key.split("-")[0] == ins[0].source_key.split("-")[0]
+
+    # Zero tolerance (sopdesk/layout/quality.py): no label on a label, line, symbol or grid line, none
+    # below 6 pt; decision lines only at the four vertices; symbols and connectors inside their column.
+    quality = score(doc)
+    assert quality.zero_tolerance == 0, "\n".join(quality.offenders)
 
 
 def _check_no_overlaps(page: Page) -> None:

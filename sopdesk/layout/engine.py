@@ -21,12 +21,13 @@ from .. import labels
 from ..model import PageSettings, Sop, successors
 from .columns import MIN_ACTOR_COLUMN_MM, FlowColumns, content_box, flowchart_columns, paper_size_mm
 from .flowchart import (BAND_MM, PENTAGON_MM, SYMBOL_H_MM, TRACK_MM, Header, StepRow, build_header, build_rows,
-                        pentagon_size, row_cells)
+                        column_content, pentagon_size, row_cells)
 from .identity import build_identity
 from .measure import Measure, estimate_text_width_mm, line_height_mm
 from .page_model import (Connector, Document, LayoutProblem, Margins, OffPageConnector, Page, PageText,
                          SymbolShape, Table, TextLabel)
-from .nodes import Node, Zone
+from .nodes import BORDER_CLEAR, Node, Zone, label_width_mm
+from .page_model import ARROW_LENGTH_MM
 from .paginate import Crossing, Flow, crossings, paginate
 from .routing import Router
 
@@ -61,6 +62,9 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
     for flow in flows:
         out_degree[flow.source] += 1
         in_degree[flow.target] += 1
+    # The text columns take the widths that make this SOP's table shortest (the actor columns stay).
+    columns = flowchart_columns(settings, [a.id for a in sop.actors],
+                                content=column_content(sop, columns, in_degree, out_degree))
     header = build_header(sop, columns, measure, settings.numbering_row)
     rows = build_rows(sop, columns, measure, in_degree, out_degree)
 
@@ -133,17 +137,17 @@ def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
 
 
 def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: str) -> tuple[list[list[int]], float]:
-    """Page breaks, and the band height kept for off-page connectors at the top and bottom of pages.
+    """Page breaks (see paginate.paginate), and the band height kept for off-page connectors.
 
     Many flows across one break need more room for their legs than the usual band; the band
-    grows and the rows are paginated again until it is enough (a few rounds at most).
+    grows and the breaks are chosen again until it is enough (a few rounds at most).
     """
     band = BAND_MM
     breaks: list[list[int]] = [[]]
+    links = [(f.source, f.target) for f in flows]
     for _ in range(6):
         tallest = max(capacity - 2 * band, 5.0)
-        loops = [(f.target, f.source) for f in flows if f.target < f.source]
-        breaks = paginate([min(r.height, tallest) for r in rows], capacity, capacity, band, loops)
+        breaks = paginate([min(r.height, tallest) for r in rows], capacity, band, links)
         page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
         crowd: dict[tuple[int, bool], int] = {}
         for crossing in crossings(flows, page_of, style):
@@ -161,12 +165,15 @@ def _flows(sop: Sop, columns: FlowColumns) -> list[Flow]:
     """The flows that can be drawn: both steps have a symbol (an actor), the target is a step."""
     known = {c.actor_id for c in columns.actor_columns if c.actor_id is not None}
     drawn = [any(a in known for a in step.actors) for step in sop.steps]
+    position: dict[str, int] = {}
+    for index, step in enumerate(sop.steps):
+        position.setdefault(step.id, index)  # as Sop.step_index: the first step with that id
     flows = []
     for index in range(len(sop.steps)):
         if not drawn[index]:
             continue
         for kind, target_id in successors(sop, index):
-            target = sop.step_index(target_id) if target_id is not None else -1
+            target = position.get(target_id, -1) if target_id is not None else -1
             if target >= 0 and drawn[target]:
                 flows.append(Flow(index, target, kind))
     return flows
@@ -190,6 +197,17 @@ class _Row:
 class _FlowPage:
     """Builds the flowchart table, symbols, off-page connectors and arrows of one page."""
 
+    LABEL_SIZES = (7.0, 6.5, 6.0)
+    """Ya/Tidak label sizes tried in turn where a label finds no free room; never below 6 pt."""
+    LABEL_GAP = 0.5
+    """Between a label and the vertical line it stands beside."""
+    LABEL_GAP_Y = 0.4
+    """Between a label and the horizontal line it stands on."""
+    LABEL_CLEAR = 0.15
+    """Least room between a label and any line, symbol or other label."""
+    LABEL_SLIDE = 12.0
+    """How far along its line a label may slide from the vertex (mm)."""
+
     def __init__(self, sop: Sop, page: Page, columns: FlowColumns, header: Header, all_rows: list[StepRow],
                  steps: list[int], top: float, band: float, flows: list[Flow], crossed: list[Crossing]):
         self.sop, self.page, self.columns, self.header = sop, page, columns, header
@@ -199,6 +217,8 @@ class _FlowPage:
         self.placed: dict[int, _Row] = {}
         self.nodes: dict[int, list[Node]] = {}
         self.router = Router([(c.x, c.right) for c in columns.actor_columns])
+        self._cells: tuple[list[tuple[float, float]], list[tuple[float, float]]] | None = None
+        """Actor column and step row spans a label must stay inside (set when the first label is placed)."""
 
     def build(self) -> None:
         mine = {r.step_index for r in self.step_rows}
@@ -228,16 +248,20 @@ class _FlowPage:
             shape_y = (inner_top + inner_bottom - shape_h) / 2
             # Arrows may also run in the part of a band below (or above) its pentagons.
             above_lo = y + PENTAGON_INSET_MM + PENTAGON_MM + ZONE_MARGIN_MM if band_top else inner_top + ZONE_BORDER_MM
-            above = Zone(above_lo, max(shape_y - ZONE_MARGIN_MM, above_lo))
+            soft = (y + BORDER_CLEAR, y + height - BORDER_CLEAR)
+            head = ARROW_LENGTH_MM + 0.15
+            above = Zone(above_lo, max(shape_y - ZONE_MARGIN_MM, above_lo), *soft, above_lo, shape_y - head)
             below_lo = shape_y + shape_h + ZONE_MARGIN_MM
             below_hi = (y + height - PENTAGON_INSET_MM - PENTAGON_MM - ZONE_MARGIN_MM if band_bottom
                         else inner_bottom - ZONE_BORDER_MM)
-            below = Zone(below_lo, max(below_hi, below_lo))
+            below = Zone(below_lo, max(below_hi, below_lo), *soft, shape_y + shape_h + head, max(below_hi, below_lo))
             grid_row = header_rows + k
             self.placed[row.step_index] = _Row(row, grid_row, y, height, band_top, band_bottom, shape_y, above, below)
             cells.extend(row_cells(row, grid_row, self.columns, height))
             heights.append(height)
+            self.router.row_lines.append(y)
             y += height
+        self.router.row_lines.append(y)
         self.page.tables.append(Table(self.columns.x, self.top, self.columns.widths, heights, cells,
                                       header_rows=header_rows, role="flowchart",
                                       row_steps=[None] * header_rows + [r.step_index for r in self.step_rows]))
@@ -316,30 +340,68 @@ class _FlowPage:
         return edges
 
     def _place_in_band(self, specs: list[list]) -> None:
-        """Each pentagon as near its column's centre line as the others allow, 1 mm apart."""
+        """Each pentagon inside one actor column, as near its column's centre line as the others allow, 1 mm apart.
+
+        A pentagon that finds no room in its own column goes to the nearest column with room (and
+        its arrow leg with it); when a band is too crowded for that, they are packed in column order,
+        narrower if need be, never across a column border.
+        """
         columns = self.columns.actor_columns
         taken: list[tuple[float, float]] = []
         for spec in specs:
             width = spec[6]
-            left, right = columns[0].x + 0.5, columns[-1].right - 0.5 - width
-            wanted = min(max(columns[spec[5]].centre - width / 2, left), right)
-            spec[8] = next((x for x in _outward(wanted, left, right, 0.25)
-                            if all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken)), None)
+            spec[8] = None
+            for col in sorted(range(len(columns)), key=lambda c: (abs(c - spec[5]), c)):
+                left, right = columns[col].x + 0.5, columns[col].right - 0.5 - width
+                if right < left - 1e-9:
+                    continue
+                wanted = min(max(columns[col].centre - width / 2, left), right)
+                spec[8] = next((x for x in _outward(wanted, left, right, 0.25)
+                                if all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken)), None)
+                if spec[8] is not None:
+                    spec[5] = col
+                    break
             if spec[8] is None:
                 break
             taken.append((spec[8], spec[8] + width))
         else:
             return
-        # Too crowded for first come, first served: pack them in column order instead.
-        ordered = sorted(specs, key=lambda spec: columns[spec[5]].centre)
-        end = columns[0].x + 0.5 - 1.0
-        for spec in ordered:
-            spec[8] = max(columns[spec[5]].centre - spec[6] / 2, end + 1.0)
-            end = spec[8] + spec[6]
-        limit = columns[-1].right - 0.5
-        for spec in reversed(ordered):
-            spec[8] = max(min(spec[8], limit - spec[6]), columns[0].x + 0.5)
-            limit = spec[8] - 1.0
+        self._pack_in_band(specs)
+
+    def _pack_in_band(self, specs: list[list]) -> None:
+        """Too crowded for first come, first served: column slots in order, pentagons as wide as the slots allow."""
+        columns = self.columns.actor_columns
+        ordered = sorted(specs, key=lambda spec: (columns[spec[5]].centre, spec[5]))
+        width = max(spec[6] for spec in specs)
+
+        def slots(w: float) -> list[int]:
+            return [max(int((c.width - 1.0 + 1.0) // (w + 1.0)), 0) for c in columns]
+
+        while width > 1.0 and sum(slots(width)) < len(ordered):
+            width -= 0.25
+        capacity = slots(width)
+        flat = [col for col, n in enumerate(capacity) for _ in range(n)]
+        chosen: list[int] = []
+        start = 0
+        for i, spec in enumerate(ordered):
+            last = len(flat) - (len(ordered) - i)
+            if last < start:  # no slot left at all: share the last column (cannot happen above 1 mm pentagons)
+                chosen.append(len(flat) - 1 if flat else 0)
+                continue
+            k = min(range(start, last + 1), key=lambda k: (abs(flat[k] - spec[5]), k))
+            chosen.append(k)
+            start = k + 1
+        by_column: dict[int, list[list]] = {}
+        for spec, k in zip(ordered, chosen):
+            col = flat[k] if flat else spec[5]
+            spec[5], spec[6] = col, width
+            by_column.setdefault(col, []).append(spec)
+        for col, group in by_column.items():
+            total = len(group) * width + (len(group) - 1) * 1.0
+            x = max(columns[col].centre - total / 2, columns[col].x + 0.5)
+            for spec in group:
+                spec[8] = x
+                x += width + 1.0
 
     # ---- arrows --------------------------------------------------------------------------
     def _joints(self) -> None:
@@ -372,28 +434,146 @@ class _FlowPage:
                     {"next": 0, "ya": 1, "tidak": 2}[flow.kind])
 
         jobs.sort(key=priority)
+        router = self.router
         # Straight drops claim their lanes first: they are the backbone the eye follows.
-        routes = [self.router.straight(source, target) for source, target, _ in jobs]
-        for (source, target, flow), points in zip(jobs, routes):
-            if points is None:
-                points = self.router.route(source, target)
+        straight = [router.straight(source, target) for source, target, _ in jobs]
+        routes: list[list] = []  # [points, ports, may be improved]
+        for (source, target, _), points in zip(jobs, straight):
+            if points is not None:
+                routes.append([points, ("bottom0", "top0"), False])
+            else:
+                routes.append(list(router.route_ports(source, target)))
+        self._improve(jobs, routes)
+        exits = []
+        for (source, target, flow), (points, _, _) in zip(jobs, routes):
             self.page.connectors.append(Connector(points, flow.kind, flow.source, flow.target, source.key, target.key))
             if flow.kind in ("ya", "tidak") and source.kind != "pentagon":
-                self._exit_label(points, flow)
+                exits.append((points, flow))
+        # Labels last, when every line of the page is known, so none is drawn over a later arrow.
+        for points, flow in exits:
+            self._exit_label(points, flow)
+
+    def _improve(self, jobs: list, routes: list[list]) -> None:
+        """Second look at every route that crosses another arrow.
+
+        Greedy routing fixes early arrows before the later ones exist; with all of them placed,
+        each route that crosses one is taken up and searched again against all the others, and
+        the new route is kept only when it costs less (crossings first). In page order, so the
+        result is deterministic.
+        """
+        router = self.router
+        for (source, target, _), route in zip(jobs, routes):
+            points, ports, free = route
+            if not free or not router.crossings(points):
+                continue
+            router.release(source, target, points, ports)
+            old = router.cost(points)
+            found = router.alternative(source, target)
+            if found is not None and router.cost(found[0]) < old - 1e-6:
+                route[0], route[1] = found
+            router.commit(source, target, route[0], route[1])
 
     def _exit_label(self, points: list[tuple[float, float]], flow: Flow) -> None:
+        """The Ya/Tidak text in free space beside its exit: the first free candidate, never below 6 pt.
+
+        Beside the first runs of the line at 7 pt, then smaller, down to 6 pt; only then anywhere
+        in the step's row, nearest the exit first, again from 7 pt down.
+        """
         step = self.sop.steps[flow.source]
         text = (step.yes_label or labels.YES) if flow.kind == "ya" else (step.no_label or labels.NO)
-        w = estimate_text_width_mm(text, LABEL_PT) + 0.6
-        h = line_height_mm(LABEL_PT)
-        (x0, y0), (x1, y1) = points[0], points[1]
-        if abs(x0 - x1) < 1e-6:
-            x, y = x0 + 0.5, (y0 + 0.2 if y1 > y0 else y0 - 0.2 - h)
-        else:
-            x, y = (x0 + 0.5 if x1 > x0 else x0 - 0.5 - w), y0 - h - 0.2
-        left, right = self.columns.pelaksana_left + 0.3, self.columns.pelaksana_right - 0.3
-        x = min(max(x, left), max(right - w, left))
-        self.page.labels.append(TextLabel(text, x, y, w, h, LABEL_PT))
+        first = None
+        if self._cells is None:
+            self._cells = ([(c.x + 0.2, c.right - 0.2) for c in self.columns.actor_columns],
+                           [(r.top + 0.2, r.top + r.height - 0.2) for r in self.placed.values()])
+        near = self._label_obstacles(points, flow.source)
+        for spots in (self._beside_exit, self._in_row):
+            for size in self.LABEL_SIZES:
+                w = _label_width(text, size)
+                h = line_height_mm(size)
+                for x, y in spots(points, flow.source, w, h):
+                    if first is None:
+                        first = (x, y, w, h, size)
+                    if self._label_free(x, y, w, h, near):
+                        self.page.labels.append(TextLabel(text, x, y, w, h, size))
+                        return
+        # Nowhere free on a crowded page: the usual spot, which the quality report will show.
+        x, y, w, h, size = first if first is not None else (points[0][0], points[0][1], 1.0, 1.0, LABEL_PT)
+        self.page.labels.append(TextLabel(text, x, y, w, h, size))
+
+    def _beside_exit(self, points: list[tuple[float, float]], source: int, w: float,
+                     h: float) -> Iterator[tuple[float, float]]:
+        """Top-left corners beside the first run of the line, sliding away from the vertex, then beside the next."""
+        for (x0, y0), (x1, y1) in list(zip(points, points[1:]))[:2]:
+            length = min(abs(x1 - x0) + abs(y1 - y0), self.LABEL_SLIDE)
+            slide = [0.35 + 0.5 * k for k in range(int(max(length - 0.35, 0.0) / 0.5) + 1)]
+            if abs(x0 - x1) < 1e-6:
+                down = y1 > y0
+                for t in slide:
+                    y = y0 + t if down else y0 - t - h
+                    yield x0 + self.LABEL_GAP, y
+                    yield x0 - self.LABEL_GAP - w, y
+            else:
+                right = x1 > x0
+                for t in slide:
+                    x = x0 + t if right else x0 - t - w
+                    yield x, y0 - self.LABEL_GAP_Y - h
+                    yield x, y0 + self.LABEL_GAP_Y
+
+    def _in_row(self, points: list[tuple[float, float]], source: int, w: float,
+                h: float) -> Iterator[tuple[float, float]]:
+        """Top-left corners anywhere in the decision's row, within two columns of the exit, nearest first."""
+        placed = self.placed[source]
+        x0, y0 = points[0]
+        spots = []
+        for column in self.columns.actor_columns:
+            if abs(column.centre - x0) > 2 * column.width:
+                continue
+            for i in range(int(max(column.width - w - 0.6, 0.0) / 0.5) + 1):
+                for j in range(int(max(placed.height - h - 0.6, 0.0) / 0.5) + 1):
+                    x, y = column.x + 0.3 + 0.5 * i, placed.top + 0.3 + 0.5 * j
+                    spots.append((abs(x + w / 2 - x0) + abs(y + h / 2 - y0), x, y))
+        for _, x, y in sorted(spots):
+            yield x, y
+
+    def _label_free(self, x: float, y: float, w: float, h: float, near: tuple[list, list]) -> bool:
+        """Inside one cell of the Pelaksana block, clear of every line, symbol, pentagon and other label."""
+        columns, rows = self._cells
+        if not any(left <= x and x + w <= right for left, right in columns):
+            return False
+        if not any(top <= y and y + h <= bottom for top, bottom in rows):
+            return False
+        m = self.LABEL_CLEAR
+        x0, y0, x1, y1 = x - m, y - m, x + w + m, y + h + m
+        boxes, segments = near
+        for bx0, by0, bx1, by1 in boxes:
+            if bx1 > x0 and bx0 < x1 and by1 > y0 and by0 < y1:
+                return False
+        for (ax, ay), (bx, by) in segments:
+            if abs(ay - by) < 1e-9:
+                if y0 < ay < y1 and min(max(ax, bx), x1) - max(min(ax, bx), x0) > 0:
+                    return False
+            elif x0 < ax < x1 and min(max(ay, by), y1) - max(min(ay, by), y0) > 0:
+                return False
+        return True
+
+    def _label_obstacles(self, points: list[tuple[float, float]], source: int) -> tuple[list, list]:
+        """Boxes (symbols, pentagons, labels) and line segments near an exit: all a label beside it can meet."""
+        column = self.columns.actor_columns[0].width if self.columns.actor_columns else 20.0
+        xs, ys = [p[0] for p in points[:3]], [p[1] for p in points[:3]]
+        lo_x, hi_x = min(xs) - 2.5 * column, max(xs) + 2.5 * column
+        row = self.placed[source]
+        lo_y, hi_y = min(min(ys) - 10.0, row.top), max(max(ys) + 10.0, row.top + row.height)
+        boxes = [(i.x, i.y, i.x + i.w, i.y + i.h) for i in [*self.page.shapes, *self.page.offpage, *self.page.labels]
+                 if i.x < hi_x and i.x + i.w > lo_x and i.y < hi_y and i.y + i.h > lo_y]
+        segments = [(a, b) for c in self.page.connectors for a, b in zip(c.points, c.points[1:])
+                    if min(a[0], b[0]) < hi_x and max(a[0], b[0]) > lo_x and min(a[1], b[1]) < hi_y
+                    and max(a[1], b[1]) > lo_y]
+        return boxes, segments
+
+
+def _label_width(text: str, size: float) -> float:
+    """Room for a label's text: its width in Arial, plus a little for renderers that set text a hair wider."""
+    return label_width_mm(text, size) * 1.04 + 0.5
 
 
 def _outward(start: float, low: float, high: float, step: float) -> Iterator[float]:

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from .. import labels
 from ..model import Sop, Symbol, resolved_symbol
-from .columns import FlowColumns
-from .measure import Measure
+from .columns import FITTED_KEYS, ColumnContent, FlowColumns
+from .measure import Measure, line_height_mm
 from .page_model import Cell, Paragraph, ShapeKind
 
 BODY_PT = 8.0
@@ -97,7 +97,12 @@ def _para(measure: Measure, text: str, size: float, width: float, bold: bool = F
                      height_mm=measure(text, size, max(width, 1.0), bold))
 
 
-def fitting_size(measure: Measure, text: str, width: float, sizes: tuple[float, ...] = (8.0, 7.0, 6.0)) -> float:
+HEADER_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)
+"""Header sizes tried in turn, largest first: names wrap between words first and shrink only when a
+word is wider than its column, in half points, never below 6 pt (then the word breaks)."""
+
+
+def fitting_size(measure: Measure, text: str, width: float, sizes: tuple[float, ...] = HEADER_SIZES) -> float:
     """The largest header size at which no word of `text` has to break inside (narrow actor columns)."""
     words = text.split() or [""]
     for size in sizes:
@@ -131,7 +136,9 @@ def build_header(sop: Sop, columns: FlowColumns, measure: Measure, numbering_row
     def width_of(col: int, col_span: int) -> float:
         return sum(columns.widths[col:col + col_span]) - 2 * PADDING_MM
 
-    # One size for the actor names and one for the column titles, each the largest where no word breaks.
+    # One size for all actor names and one for all column titles, each the largest at which no word
+    # of any of them breaks inside: names wrap onto more lines before they shrink, and every actor
+    # header has the same size (the column widths keep the titles at 8 pt wherever the page allows).
     sizes = {kind: min(fitting_size(measure, text, width_of(col, span))
                        for _, col, text, _, span, k, _ in specs if k == kind)
              for kind in ("header", "actor_header")}
@@ -168,6 +175,33 @@ def step_texts(sop: Sop, index: int) -> dict[str, str]:
             "waktu": step.waktu.display(), "output": step.output, "keterangan": step.keterangan}
 
 
+def _symbol_room(sop: Sop, index: int, actor_width: float, in_degree: list[int],
+                 out_degree: list[int]) -> tuple[ShapeKind, float, float, float, float]:
+    """(kind, symbol width, symbol height, gap above, gap below) of a step's row."""
+    kind = _SHAPE_KINDS.get(resolved_symbol(sop, index), "process")
+    shape_w, shape_h = shape_size(kind, actor_width)
+    gap_top = max(GAP_MM, 1.6 + TRACK_MM * in_degree[index])
+    gap_bottom = max(DECISION_GAP_MM if kind == "decision" else GAP_MM, 1.6 + TRACK_MM * out_degree[index])
+    return kind, shape_w, shape_h, gap_top, gap_bottom
+
+
+def column_content(sop: Sop, columns: FlowColumns, in_degree: list[int], out_degree: list[int]) -> ColumnContent:
+    """What the text columns of the SOP hold and how tall each row is at least, for choosing column widths."""
+    actor_width = columns.actor_columns[0].width
+    texts: dict[str, list[str]] = {key: [] for key in FITTED_KEYS}
+    floors = []
+    for index in range(len(sop.steps)):
+        row_texts = step_texts(sop, index)
+        for key in FITTED_KEYS:
+            texts[key].append(row_texts[key])
+        _, _, shape_h, gap_top, gap_bottom = _symbol_room(sop, index, actor_width, in_degree, out_degree)
+        floors.append(gap_top + shape_h + gap_bottom)
+    titles = {"kegiatan": labels.COLUMN_KEGIATAN, "kelengkapan": labels.COLUMN_KELENGKAPAN,
+              "waktu": labels.COLUMN_WAKTU, "output": labels.COLUMN_OUTPUT, "keterangan": labels.COLUMN_KETERANGAN}
+    return ColumnContent(texts, floors, titles, size_pt=BODY_PT, line_mm=line_height_mm(BODY_PT),
+                         extra_mm=2 * PADDING_MM + TEXT_SLACK_MM, inset_mm=2 * PADDING_MM, title_pt=HEADER_PT)
+
+
 def build_rows(sop: Sop, columns: FlowColumns, measure: Measure, in_degree: list[int],
                out_degree: list[int]) -> list[StepRow]:
     """Rows at their natural height: the taller of the measured texts and the symbol with its arrow gaps."""
@@ -183,10 +217,7 @@ def build_rows(sop: Sop, columns: FlowColumns, measure: Measure, in_degree: list
             align = "center" if key in _CENTRED else "left"
             paragraphs[key] = [_para(measure, texts[key], BODY_PT, width, align=align)]
             text_height = max(text_height, paragraphs[key][0].height_mm)
-        kind = _SHAPE_KINDS.get(resolved_symbol(sop, index), "process")
-        shape_w, shape_h = shape_size(kind, actor_width)
-        gap_top = max(GAP_MM, 1.6 + TRACK_MM * in_degree[index])
-        gap_bottom = max(DECISION_GAP_MM if kind == "decision" else GAP_MM, 1.6 + TRACK_MM * out_degree[index])
+        kind, shape_w, shape_h, gap_top, gap_bottom = _symbol_room(sop, index, actor_width, in_degree, out_degree)
         actor_columns = sorted({positions[a] for a in sop.steps[index].actors if a in positions})
         height = max(text_height + 2 * PADDING_MM + TEXT_SLACK_MM, gap_top + shape_h + gap_bottom)
         rows.append(StepRow(index, paragraphs, kind, actor_columns, shape_w, shape_h, gap_top, gap_bottom,

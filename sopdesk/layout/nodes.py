@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 EPS = 1e-6
 TRACK = 0.9
 """Distance between parallel arrows sharing a gap or a corridor."""
+BORDER_CLEAR = 2.05
+"""Runs closer than this to a table border read as part of the grid (the quality measure's 2 mm)."""
 MAX_TRACKS = 8
 
 Point = tuple[float, float]
@@ -18,6 +20,12 @@ class Zone:
 
     lo: float
     hi: float
+    soft_lo: float | None = None
+    soft_hi: float | None = None
+    """Tracks between these keep clear of the row borders (BORDER_CLEAR); the others are a last resort."""
+    head_lo: float | None = None
+    head_hi: float | None = None
+    """Tracks between these leave an arrow into the row's symbols a last run longer than its head."""
     _cache: dict = field(default_factory=dict, repr=False)
 
     def candidates(self, prefer_low: bool | None) -> list[float]:
@@ -48,6 +56,16 @@ class Zone:
             finer = sorted(set(base + fine))
             finer = [(a + b) / 2 for a, b in zip(finer, finer[1:])]
             result = order(base) + order(fine) + order(finer)
+        # First the tracks that leave room for an arrowhead, then those well clear of the row borders,
+        # so no arrow ends in a head on its corner or reads as part of the table.
+        for lo, hi in ((self.soft_lo, self.soft_hi), (self.head_lo, self.head_hi)):
+            if lo is None or hi is None:
+                continue
+            lo, hi = lo - EPS, hi + EPS
+            good = [y for y in result if lo <= y <= hi]
+            if not good and lo <= middle <= hi:
+                good = [middle]
+            result = good + [y for y in result if not lo <= y <= hi]
         self._cache[prefer_low] = result
         return result
 
@@ -66,6 +84,7 @@ class Node:
     above: Zone | None
     below: Zone | None
     used: set[str] = field(default_factory=set)
+    _ports: dict = field(default_factory=dict, repr=False)
 
     @property
     def cx(self) -> float:
@@ -84,6 +103,9 @@ class Node:
             # Only the flat top takes offsets; the bottom is a point.
             step = min(1.5, self.w / 4)
             return [("0", 0.0)] + ([("-1", -step), ("1", step)] if self.w >= 4 else [])
+        if self.kind == "decision":
+            # Lines meet a diamond only at its four vertices: top and bottom here, the sides are left/right.
+            return [("0", 0.0)]
         step = min(2.4, self.w / 5)
         found = [("0", 0.0)]
         for k in (1, 2):
@@ -108,13 +130,37 @@ class Node:
         return 0.0
 
     def top_ports(self) -> list[tuple[str, float, float]]:
-        return [(f"top{name}", self.cx + dx, self.y + self._boundary_dy(dx)) for name, dx in self._offsets()]
+        found = self._ports.get("top")
+        if found is None:
+            found = self._ports["top"] = [(f"top{name}", self.cx + dx, self.y + self._boundary_dy(dx))
+                                          for name, dx in self._offsets()]
+        return found
 
     def bottom_ports(self) -> list[tuple[str, float, float]]:
-        if self.kind == "pentagon":
-            return [("bottom0", self.cx, self.y + self.h)]
-        return [(f"bottom{name}", self.cx + dx, self.y + self.h - self._boundary_dy(dx))
-                for name, dx in self._offsets()]
+        found = self._ports.get("bottom")
+        if found is None:
+            if self.kind == "pentagon":
+                found = [("bottom0", self.cx, self.y + self.h)]
+            else:
+                found = [(f"bottom{name}", self.cx + dx, self.y + self.h - self._boundary_dy(dx))
+                         for name, dx in self._offsets()]
+            self._ports["bottom"] = found
+        return found
+
+    def spare_ports(self) -> tuple[list[tuple[str, float, float]], list[tuple[str, float, float]],
+                                   list[tuple[str, float, float]]]:
+        """For a diamond whose four vertices are taken: the same vertices reached from another side.
+
+        (top, bottom, side) ports like top_ports(), bottom_ports() and side_port(): the side
+        vertices reached from above or below, the top and bottom vertices from the left or right.
+        Lines still meet the diamond only at its vertices.
+        """
+        if self.kind != "decision":
+            return [], [], []
+        left, right, top, bottom = (self.x, self.cy), (self.x + self.w, self.cy), (self.cx, self.y), \
+            (self.cx, self.y + self.h)
+        return ([("top@left", *left), ("top@right", *right)], [("bottom@left", *left), ("bottom@right", *right)],
+                [("right@top", *top), ("left@top", *top), ("right@bottom", *bottom), ("left@bottom", *bottom)])
 
     def side_port(self, direction: int) -> tuple[str, float, float]:
         if direction > 0:
@@ -146,3 +192,22 @@ def simplify(points: list[Point]) -> list[Point] | None:
         if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
             return None
     return merged
+
+
+# Advance widths of Arial / Liberation Sans (metric-compatible) in 1/1000 em, for the label texts.
+_ADVANCE = {
+    **dict.fromkeys("abdeghnopqu0123456789", 556), **dict.fromkeys("ckszvxy", 500), **dict.fromkeys("ijl", 222),
+    "f": 278, "t": 278, "r": 333, "m": 833, "w": 722,
+    **dict.fromkeys("ABEKPSVXY", 667), **dict.fromkeys("CDHNRU", 722), **dict.fromkeys("GOQ", 778),
+    "F": 611, "T": 611, "Z": 611, "I": 278, "J": 500, "L": 556, "M": 833, "W": 944,
+    " ": 278, ".": 278, ",": 278, "/": 278, ":": 278, ";": 278, "!": 278, "-": 333, "(": 333, ")": 333,
+    "?": 556, "&": 667, "%": 889,
+}
+_UNKNOWN_ADVANCE = 1000
+"""Letters not in the table (accented, other scripts) are taken as wide as an em, to be safe."""
+PT_MM = 25.4 / 72
+
+
+def label_width_mm(text: str, size_pt: float) -> float:
+    """Printed width of a one-line label in Arial at size_pt (Liberation Sans measures the same)."""
+    return sum(_ADVANCE.get(ch, _UNKNOWN_ADVANCE) for ch in text) / 1000 * size_pt * PT_MM

@@ -1,45 +1,90 @@
 """Page breaks for the flowchart rows and the off-page connector pairs that flows across a break need."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-def paginate(heights: list[float], first_capacity: float, capacity: float, band: float,
-             loops: list[tuple[int, int]] = ()) -> list[list[int]]:
-    """Split rows (by index) into pages by height; rows are never split.
+def paginate(heights: list[float], capacity: float, band: float,
+             links: Sequence[tuple[int, int]] = ()) -> list[list[int]]:
+    """Split rows (by index) into pages, choosing every break for the whole SOP at once; rows are never split.
 
-    first_capacity is the room for rows on the first flowchart page, capacity on later ones.
-    Later pages keep `band` free at the top for incoming off-page connectors and every page but
-    the last keeps `band` free at the bottom for outgoing ones. A row taller than a page gets a
-    page of its own (the engine has already cut such rows down to fit).
+    capacity is the room for rows on a page (below the repeated header). links are the flows
+    drawn between rows, (source, target). A page keeps `band` free in its first row when a flow
+    joins one of its rows to an earlier page, and in its last row when a flow joins one of its
+    rows to a later page: that is where the off-page connectors go.
 
-    loops are back-edges (target row, source row). When a break would cut a loop that fits on one
-    page, the page ends just before the loop's target instead, so the loop is drawn whole rather
-    than through two pairs of off-page connectors.
+    Of all the ways to break the rows, the one chosen has, in this order of importance:
+    1. the fewest pages;
+    2. the fewest loops cut by a break (a loop-back whose two steps are on different pages);
+    3. the fewest off-page connector pairs (flows between pages);
+    4. the most even fill (the least sum of squares of the room left on each page).
+    A row taller than a page gets a page of its own (the engine has already cut such rows down
+    to fit). Dynamic programming over the break positions: each page's cost depends only on
+    where it starts and ends, and the counts along a page are kept up to date row by row.
     """
-    pages: list[list[int]] = []
-    index, count = 0, len(heights)
-    while index < count:
-        room = first_capacity if not pages else capacity - band
-        if sum(heights[index:]) <= room + 1e-6:
-            pages.append(list(range(index, count)))
-            break
-        room -= band
-        start, used = index, 0.0
-        while index < count and (index == start or used + heights[index] <= room + 1e-6):
-            used += heights[index]
-            index += 1
-        index = _keep_loops_whole(heights, loops, start, index, capacity - 2 * band)
-        pages.append(list(range(start, index)))
-    return pages or [[]]
+    count = len(heights)
+    if count == 0:
+        return [[]]
+    # For each row: the other ends of its flows; loop-backs are flows to the same or an earlier row.
+    ends: list[list[tuple[int, bool]]] = [[] for _ in range(count)]
+    for source, target in links:
+        if source == target or not (0 <= source < count and 0 <= target < count):
+            continue
+        back = target < source
+        ends[source].append((target, back))
+        ends[target].append((source, back))
+    room = max(capacity, 1e-6)
+    # best[i]: (pages, cut loops, pairs, unevenness) of the best way to break rows i…count-1, and where
+    # its first page ends.
+    best: list[tuple[int, int, int, float]] = [(0, 0, 0, 0.0)] * (count + 1)
+    end_of = [count] * (count + 1)
+    for start in range(count - 1, -1, -1):
+        used = 0.0
+        above = 0  # flows joining a row of this page to an earlier page
+        below = 0  # flows joining a row of this page to a later row (a later page, once the page ends)
+        cut = 0  # of those, loop-backs
+        choice: tuple[int, int, int, float] | None = None
+        chosen = start + 1
+        for stop in range(start + 1, count + 1):
+            row = stop - 1
+            used += heights[row]
+            if stop > start + 1 and used > room + 1e-6:
+                break
+            for other, back in ends[row]:
+                if other < start:
+                    above += 1
+                elif other > row:
+                    below += 1
+                    cut += back
+                elif other < row:  # a flow from earlier on this page now ends on it
+                    below -= 1
+                    cut -= back
+            if stop == count:
+                below = cut = 0  # only joins inside the page are left: nothing goes to a later page
+            filled = used + (band if above else 0.0) + (band if below else 0.0)
+            if stop > start + 1 and filled > room + 1e-6:
+                continue
+            rest = best[stop]
+            left = max(room - filled, 0.0) / room
+            cost = (rest[0] + 1, rest[1] + cut, rest[2] + below, rest[3] + left * left)
+            if choice is None or _better(cost, choice):
+                choice, chosen = cost, stop
+        best[start] = choice if choice is not None else (count, 0, 0, 0.0)
+        end_of[start] = chosen
+    pages = []
+    start = 0
+    while start < count:
+        pages.append(list(range(start, end_of[start])))
+        start = end_of[start]
+    return pages
 
 
-def _keep_loops_whole(heights: list[float], loops, start: int, end: int, page_room: float) -> int:
-    """Where the page starting at `start` should end: `end`, or earlier so a cut loop starts the next page."""
-    for target, source in sorted(loops):
-        if start < target < end <= source and sum(heights[target:source + 1]) <= page_room + 1e-6:
-            return target
-    return end
+def _better(a: tuple[int, int, int, float], b: tuple[int, int, int, float]) -> bool:
+    """a before b: fewer pages, then fewer cut loops, then fewer pairs, then more even (ties keep b)."""
+    if a[:3] != b[:3]:
+        return a[:3] < b[:3]
+    return a[3] < b[3] - 1e-9
 
 
 @dataclass

@@ -2,19 +2,27 @@
 
 Symbols sit centred in their actor column and row, which leaves two kinds of free space:
 the gaps above and below the symbols of each row ("zones", where horizontal runs go) and
-the corridors at the sides of every actor column (where vertical runs go). Each flow tries,
-in order, the patterns real SOPs use: a straight drop, an L from the side facing the
-target, a Z through one gap; back-edges first try an L up into the target's bottom or a
-U through a corridor into its side. When none of those is free, a channel route (gap,
-corridor, gap) is searched. Every candidate is checked against the symbols and against the
-arrows already placed, so arrows never cross a symbol and never run along one another; an
-arrow may cross another one only at a clean right angle.
+the corridors at the sides of every actor column (where vertical runs go). Corridors are
+centred in the free gutter between the symbols and the column border, never along the
+border; zone tracks keep clear of the row borders and leave room for the arrowhead.
+
+Each flow is offered, in order, the patterns real SOPs use: a straight drop, an L from the
+side facing the target, a Z through one gap; back-edges an L up into the target's bottom or
+a U through a corridor into its side; then channel routes (gap, corridor, gap). Every
+candidate is checked against the symbols and against the arrows already placed, so arrows
+never cross a symbol and never run along one another; an arrow may cross another one only
+at a clean right angle. Among the free candidates the cheapest is taken, by cost() =
+crossings x CROSS_COST + runs along the grid x BORDER_COST + bends x BEND_COST + length, and
+the page's routes that still cross another are searched again once all are placed (see
+_FlowPage._improve in engine.py). Lines meet a decision only at its four vertices.
+Everything is in a fixed order, so the same SOP always gets the same drawing.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .nodes import EPS, TRACK, Node, Point, Zone, simplify
+from .nodes import BORDER_CLEAR, EPS, TRACK, Node, Point, Zone, simplify
+from .page_model import ARROW_LENGTH_MM
 
 CLEAR = 0.45
 """Parallel arrows closer than this would read as one line."""
@@ -22,10 +30,26 @@ PAD = 0.4
 """Symbols are inflated by this much when checking that an arrow passes them."""
 EDGE_MARGIN = 1.4
 """Arrows keep this far from the column borders so they never run along a table line."""
-BUDGET = 300
+BUDGET = 150
 """Pattern routes tried per arrow before the channel search."""
-CHANNEL_BUDGET = 3000
-"""Joined channel routes checked per arrow before giving up on keeping clear of other arrows."""
+CHANNEL_BUDGET = 800
+"""Channel route pieces checked per arrow before giving up on keeping clear of other arrows."""
+CANDIDATES = 6
+"""Free routes compared per arrow once one without crossings is among them (up to 4x as many otherwise)."""
+CHANNEL_CANDIDATES = 3
+"""Channel routes compared per arrow (each is costly to find)."""
+CROSS_COST = 100.0
+"""Cost of crossing another arrow: worth many bends and a long detour."""
+BEND_COST = 4.0
+LENGTH_COST = 0.05
+"""Per mm of arrow."""
+BORDER_COST = 30.0
+"""A run beside a table border (closer than BORDER_CLEAR over more than BORDER_RUN)."""
+BORDER_RUN = 5.0
+SHORT_HEAD_COST = 40.0
+"""A last run shorter than the arrowhead: the head would sit on the corner (and turn in some renderers)."""
+MAX_LANE_STEPS = 4
+"""Half-track steps tried either side of a gutter's centre."""
 
 
 class Router:
@@ -36,44 +60,120 @@ class Router:
         self.obstacles: list[tuple[str, float, float, float, float]] = []
         self.horizontal: list[tuple[float, float, float]] = []
         self.vertical: list[tuple[float, float, float]] = []
+        # The same, filed by height on the page, so a check looks only at what lies near its path.
+        self._near = (_Bands(), _Bands(), _Bands(), _Bands())
         self._lane_cache: dict[int, tuple[list[float], list[float], float]] = {}
         self.keepouts: list[tuple[str, float, float, float]] = []
+        self.column_lines = sorted({x for pair in columns for x in pair})
+        self.row_lines: list[float] = []
+        """Row borders of the page's step rows, which horizontal runs keep clear of."""
+        self.block = (columns[0][0], columns[-1][1]) if columns else (0.0, 0.0)
 
     # ---- bookkeeping -------------------------------------------------------------------
     def add_obstacle(self, key: str, x: float, y: float, w: float, h: float) -> None:
-        self.obstacles.append((key, x - PAD, y - PAD, x + w + PAD, y + h + PAD))
+        item = (key, x - PAD, y - PAD, x + w + PAD, y + h + PAD)
+        self.obstacles.append(item)
+        self._near[0].add(item, item[2], item[4])
 
     def keep_out(self, owner: str, x: float, y0: float, y1: float) -> None:
         """Keep other arrows from running along the only way into (or out of) a pentagon."""
-        self.keepouts.append((owner, x, min(y0, y1), max(y0, y1)))
+        item = (owner, x, min(y0, y1), max(y0, y1))
+        self.keepouts.append(item)
+        self._near[3].add(item, item[2], item[3])
 
     def reserve(self, points: list[Point]) -> None:
         for a, b in zip(points, points[1:]):
             if abs(a[1] - b[1]) < EPS:
-                self.horizontal.append((a[1], min(a[0], b[0]), max(a[0], b[0])))
+                item = (a[1], min(a[0], b[0]), max(a[0], b[0]))
+                self.horizontal.append(item)
+                self._near[1].add(item, item[0], item[0])
             else:
-                self.vertical.append((a[0], min(a[1], b[1]), max(a[1], b[1])))
+                item = (a[0], min(a[1], b[1]), max(a[1], b[1]))
+                self.vertical.append(item)
+                self._near[2].add(item, item[1], item[2])
+
+    def release(self, source: Node, target: Node, points: list[Point], ports: tuple[str, str]) -> None:
+        """Take back a committed route (to try another one for it)."""
+        for a, b in zip(points, points[1:]):
+            if abs(a[1] - b[1]) < EPS:
+                item = (a[1], min(a[0], b[0]), max(a[0], b[0]))
+                self.horizontal.remove(item)
+                self._near[1].remove(item, item[0], item[0])
+            else:
+                item = (a[0], min(a[1], b[1]), max(a[1], b[1]))
+                self.vertical.remove(item)
+                self._near[2].remove(item, item[1], item[2])
+        source.used.discard(ports[0])
+        target.used.discard(ports[1])
+
+    # ---- cost --------------------------------------------------------------------------
+    def crossings(self, points: list[Point]) -> int:
+        """How many placed arrow segments the path crosses at a right angle."""
+        count = 0
+        for a, b in zip(points, points[1:]):
+            if abs(a[1] - b[1]) < EPS:
+                y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
+                count += sum(1 for at, s0, s1 in self._near[2].near(y, y)
+                             if lo + EPS < at < hi - EPS and s0 + EPS < y < s1 - EPS)
+            else:
+                # Each horizontal run is filed in one band only, so none is counted twice.
+                x, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
+                count += sum(1 for at, s0, s1 in self._near[1].near(lo, hi)
+                             if lo + EPS < at < hi - EPS and s0 + EPS < x < s1 - EPS)
+        return count
+
+    def border_runs(self, points: list[Point]) -> int:
+        """Runs that lie beside a column or row border, close enough to read as part of the grid."""
+        count = 0
+        for a, b in zip(points, points[1:]):
+            if abs(a[1] - b[1]) < EPS:
+                if abs(a[0] - b[0]) > BORDER_RUN and any(EPS < abs(a[1] - y) < BORDER_CLEAR for y in self.row_lines):
+                    count += 1
+            elif abs(a[1] - b[1]) > BORDER_RUN and any(EPS < abs(a[0] - x) < BORDER_CLEAR for x in self.column_lines):
+                count += 1
+        return count
+
+    def cost(self, points: list[Point]) -> float:
+        """crossings * big + bends + length, and runs along the grid: what a careful drafter avoids, in order."""
+        return self._rate(points)[0]
+
+    def _rate(self, points: list[Point]) -> tuple[float, bool]:
+        """cost(), and whether the path is clean: it crosses nothing and keeps clear of the grid."""
+        length = sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in zip(points, points[1:]))
+        crossings, borders = self.crossings(points), self.border_runs(points)
+        (xa, ya), (xb, yb) = points[-2], points[-1]
+        short = len(points) > 2 and abs(xa - xb) + abs(ya - yb) < ARROW_LENGTH_MM + 0.1
+        return (CROSS_COST * crossings + BORDER_COST * borders + BEND_COST * (len(points) - 2) + LENGTH_COST * length
+                + SHORT_HEAD_COST * short, not crossings and not borders and not short)
 
     # ---- checks ------------------------------------------------------------------------
-    def _segment_ok(self, a: Point, b: Point, skip: tuple[str, ...], strict: bool, own: tuple[str, ...] = ()) -> bool:
+    def _segment_ok(self, a: Point, b: Point, skip: tuple[str, ...], strict: bool, own: tuple[str, ...] = (),
+                    near: tuple[list, list, list, list] | None = None) -> bool:
+        """The segment passes every symbol (but those in skip) and, when strict, keeps clear of other arrows.
+
+        near: the obstacles, horizontal and vertical runs and keep-outs to check, when the caller
+        has already picked those near the path (all of them otherwise).
+        """
+        obstacles, horizontals, verticals, keepouts = near or (self.obstacles, self.horizontal, self.vertical,
+                                                               self.keepouts)
         horizontal = abs(a[1] - b[1]) < EPS
         if horizontal:
             y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
-            for key, x0, y0, x1, y1 in self.obstacles:
+            for key, x0, y0, x1, y1 in obstacles:
                 if y0 < y < y1 and min(hi, x1) - max(lo, x0) > EPS and key not in skip:
                     return False
             if not strict:
-                return True
-            parallel, across = self.horizontal, self.vertical
+                return self._no_overlap(horizontals, y, lo, hi)
+            parallel, across = horizontals, verticals
         else:
             y, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
-            for key, x0, y0, x1, y1 in self.obstacles:
+            for key, x0, y0, x1, y1 in obstacles:
                 if x0 < y < x1 and min(hi, y1) - max(lo, y0) > EPS and key not in skip:
                     return False
             if not strict:
-                return True
-            parallel, across = self.vertical, self.horizontal
-            for owner, at, s0, s1 in self.keepouts:
+                return self._no_overlap(verticals, y, lo, hi)
+            parallel, across = verticals, horizontals
+            for owner, at, s0, s1 in keepouts:
                 if owner not in own and abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
                     return False
         for at, s0, s1 in parallel:
@@ -86,43 +186,92 @@ class Router:
                     return False
         return True
 
+    @staticmethod
+    def _no_overlap(runs: list[tuple[float, float, float]], at: float, lo: float, hi: float) -> bool:
+        """Crowded pages may cross and touch other arrows, but never run on top of one."""
+        return not any(abs(x - at) < 0.05 and min(hi, s1) - max(lo, s0) > 0.05 for x, s0, s1 in runs)
+
     def _parallel_free(self, x: float, lo: float, hi: float, own: tuple[str, ...]) -> bool:
         runs = [(at, s0, s1) for owner, at, s0, s1 in self.keepouts if owner not in own] + self.vertical
         return not any(abs(at - x) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR for at, s0, s1 in runs)
 
     def _path_ok(self, points: list[Point], source: str, target: str, strict: bool) -> bool:
         last = len(points) - 2
+        near = None
+        if last > 0:
+            # Only what lies near the path can be in its way: pick that once for all its segments.
+            m = CLEAR + EPS
+            lo_x, hi_x = min(p[0] for p in points) - m, max(p[0] for p in points) + m
+            lo_y, hi_y = min(p[1] for p in points) - m, max(p[1] for p in points) + m
+            obstacles, horizontals, verticals, keepouts = (bands.near(lo_y, hi_y) for bands in self._near)
+            near = ([o for o in obstacles if o[1] < hi_x and o[3] > lo_x and o[2] < hi_y and o[4] > lo_y],
+                    [h for h in horizontals if lo_y < h[0] < hi_y and h[1] < hi_x and h[2] > lo_x],
+                    [v for v in verticals if lo_x < v[0] < hi_x and v[1] < hi_y and v[2] > lo_y],
+                    [k for k in keepouts if lo_x < k[1] < hi_x and k[2] < hi_y and k[3] > lo_y])
         for i, (a, b) in enumerate(zip(points, points[1:])):
             skip = ((source,) if i == 0 else ()) + ((target,) if i == last else ())
-            if not self._segment_ok(a, b, skip, strict, (source, target)):
+            if not self._segment_ok(a, b, skip, strict, (source, target), near):
                 return False
         return True
 
     # ---- search ------------------------------------------------------------------------
     def route(self, source: Node, target: Node) -> list[Point]:
-        """The first free route from source to target; reserves it and the ports it uses."""
+        """The cheapest free route from source to target; reserves it and the ports it uses."""
+        return self.route_ports(source, target)[0]
+
+    def route_ports(self, source: Node, target: Node) -> tuple[list[Point], tuple[str, str], bool]:
+        """route(), also giving the ports taken and whether the route keeps clear of every other arrow."""
         # A crowded page may leave no route clear of every other arrow; then keep clear of symbols at least.
         for strict, reuse in ((True, False), (False, True)):
             found = self._search(source, target, strict, reuse)
             if found is not None:
-                return self._commit(source, target, *found)
+                return self._commit(source, target, *found), found[1], strict
         path = [(source.cx, source.y + source.h), (target.cx, target.y)]
-        return self._commit(source, target, path if path[0][0] == path[1][0] else simplify(
-            [path[0], (path[0][0], path[1][1]), path[1]]) or path, ("", ""))
+        path = path if path[0][0] == path[1][0] else simplify([path[0], (path[0][0], path[1][1]), path[1]]) or path
+        return self._commit(source, target, path, ("", "")), ("", ""), False
 
     def _search(self, s: Node, t: Node, strict: bool, reuse: bool) -> tuple[list[Point], tuple[str, str]] | None:
+        """Compares the free candidates (familiar patterns first, then channel routes) by cost()."""
         ports = _Ports(self, s, t, reuse)
-        tried = 0
+        best: tuple[float, list[Point], tuple[str, str], bool] | None = None
+        tried = found = 0
         for points, names in self._templates(s, t, ports):
             path = simplify(points)
             if path is None:
                 continue
             tried += 1
             if self._path_ok(path, s.key, t.key, strict):
-                return path, names
+                cost, clean = self._rate(path)
+                found += 1
+                if best is None or cost < best[0]:
+                    best = (cost, path, names, clean)
+                if clean:
+                    # Patterns come fewest bends first: the first route that crosses nothing and keeps
+                    # clear of the grid is as good as any later one.
+                    break
+                if found >= CANDIDATES:
+                    break
             if tried >= BUDGET:
                 break
-        return self._channel(s, t, ports, strict)
+        if best is None or not best[3]:
+            # A channel route may avoid the crossing; when a route is already in hand, look briefly.
+            # The last, lenient search must not give up early: after it only a bare line is left.
+            budget = (CHANNEL_BUDGET if strict else 20 * CHANNEL_BUDGET) if best is None else CHANNEL_BUDGET // 60
+            for path, names in self._channel(s, t, ports, strict, budget):
+                cost, clean = self._rate(path)
+                if best is None or cost < best[0]:
+                    best = (cost, path, names, clean)
+                if best[3]:
+                    break
+        return (best[1], best[2]) if best is not None else None
+
+    def alternative(self, source: Node, target: Node) -> tuple[list[Point], tuple[str, str]] | None:
+        """The cheapest route clear of every other arrow, with its ports, without reserving it."""
+        return self._search(source, target, True, False)
+
+    def commit(self, source: Node, target: Node, path: list[Point], ports: tuple[str, str]) -> list[Point]:
+        """Reserve a route and the ports it uses."""
+        return self._commit(source, target, path, ports)
 
     def _commit(self, source: Node, target: Node, path: list[Point], ports: tuple[str, str]) -> list[Point]:
         source.used.add(ports[0])
@@ -135,39 +284,59 @@ class Router:
         return free + [p for p in ports if p[0] in node.used] if reuse else free
 
     def _lanes(self, column: int) -> tuple[list[float], list[float], float]:
-        """Corridor positions right and left of the symbols of a column (outermost first), and its centre."""
+        """Corridor positions right and left of the symbols of a column, and its centre.
+
+        Centred in the free gutter between the symbols and the column border (the gutter beside
+        the widest symbol and the one beside the usual symbol both count), then tracks around
+        those; positions closer than BORDER_CLEAR to the border come last, as a last resort.
+        """
         cached = self._lane_cache.get(column)
         if cached is not None:
             return cached
         left, right = self.columns[column]
         centre = (left + right) / 2
-        half = max((min(x1 - centre, centre - x0) for _, x0, _, x1, _ in self.obstacles
-                    if x0 < centre < x1), default=0.0)
-        room = right - centre - half  # free width between the widest symbol and the border
+        # The gutters beside the widest and the second widest symbols (a decision and the usual box).
+        halves = sorted({round(min(x1 - centre, centre - x0), 3) for _, x0, _, x1, _ in self.obstacles
+                         if x0 < centre < x1}, reverse=True)[:2] or [0.0]
+        scored: list[tuple[tuple[bool, int, int], float]] = []
+        for rank, half in enumerate(halves):
+            room = right - centre - half  # free width between these symbols and the border
+            if room <= 0.1:
+                continue
+            gutter = right - room / 2
+            inner, outer = centre + half + 0.05, right - min(EDGE_MARGIN * 0.7, room / 2)
+            for j in range(0, 2 * MAX_LANE_STEPS + 1):
+                offset = (j + 1) // 2 * (TRACK / 2) * (1 if j % 2 else -1)
+                position = gutter + offset
+                if inner - EPS <= position <= outer + EPS:
+                    near = right - position < min(BORDER_CLEAR, room / 2) - EPS
+                    scored.append(((near, (j + 1) // 2, rank), position))
+        scored.sort(key=lambda item: item[0])
         rights: list[float] = []
-        if room > 0.1:
-            margin = min(EDGE_MARGIN, room / 2)
-            position = right - margin
-            while position >= right - room + 0.05 - EPS:
+        for _, position in scored:
+            if all(abs(position - x) > 0.2 for x in rights):
                 rights.append(position)
-                position -= TRACK
-            # Between the even tracks, for crowded columns.
-            rights += [(a + b) / 2 for a, b in zip(rights, rights[1:])]
         lefts = [2 * centre - x for x in rights]
         self._lane_cache[column] = result = (rights, lefts, centre)
         return result
 
     def _corridors(self, near: list[int], direction: int) -> list[float]:
-        """Vertical track positions, columns in `near` first, starting on the `direction` side."""
+        """Vertical track positions, columns in `near` first, starting on the `direction` side.
+
+        The best three tracks of every gutter come before the other tracks of any gutter, so the
+        routes compared for one arrow run through different gutters, not six neighbouring tracks.
+        """
         order = list(dict.fromkeys(near + sorted(range(len(self.columns)), key=lambda c: abs(c - near[0]))))
-        result: list[float] = []
+        first: list[float] = []
+        rest: list[float] = []
         for column in order:
             if not 0 <= column < len(self.columns):
                 continue
             rights, lefts, centre = self._lanes(column)
             first_side, second_side = (rights, lefts) if direction >= 0 else (lefts, rights)
-            result.extend(first_side + second_side + [centre])
-        return result
+            first.extend(first_side[:1] + second_side[:1])
+            rest.extend(first_side[1:] + second_side[1:] + [centre])
+        return first + rest
 
     def _templates(self, s: Node, t: Node, ports: _Ports) -> Iterator[tuple[list[Point], tuple[str, str]]]:
         """The routes real SOPs draw, most familiar first."""
@@ -196,9 +365,9 @@ class Router:
                         for y in zone.candidates(low):
                             yield [p[1:], (p[1], y), (q[1], y), q[1:]], (p[0], q[0])
         for sp in ports.s_sides:  # U through a corridor into the side
-            direction = 1 if sp[0] == "right" else -1
+            direction = side_direction(sp[0])
             for tp in ports.t_sides:
-                if tp[0] != sp[0]:
+                if side_direction(tp[0]) != direction:
                     continue
                 for xv in self._corridors([s.column, t.column], direction):
                     if (xv - sp[1]) * direction > 0.5 and (xv - tp[1]) * direction > 0.5 \
@@ -248,7 +417,8 @@ class Router:
         return not any(x0 < x < x1 and min(hi, b1) - max(lo, b0) > EPS and not (b0 < y0 < b1 or b0 < y1 < b1)
                        for _, x0, b0, x1, b1 in self.obstacles)
 
-    def _channel(self, s: Node, t: Node, ports: _Ports, strict: bool) -> tuple[list[Point], tuple[str, str]] | None:
+    def _channel(self, s: Node, t: Node, ports: _Ports, strict: bool,
+                 budget: int = CHANNEL_BUDGET) -> Iterator[tuple[list[Point], tuple[str, str]]]:
         """Gap, corridor, gap: exists while the page has room, so it is the last resort.
 
         Chosen piece by piece: a corridor whose run is clear of symbols, then the first gap track
@@ -257,25 +427,38 @@ class Router:
         down = ports.down
         exits = [("v", p, s.below) for p in ports.s_bottom] + [("v", p, s.above) for p in ports.s_top]
         exits += [("h", p, None) for p in ports.s_sides]
+        if not down:  # going up: out of a side first, a bottom exit only goes round
+            exits = exits[len(ports.s_bottom):] + exits[:len(ports.s_bottom)]
         entries = [("v", q, t.above) for q in ports.t_top] + [("h", q, None) for q in ports.t_sides]
         entries += [("v", q, t.below) for q in ports.t_bottom]
         if not down:
             entries = entries[len(ports.t_top):] + entries[:len(ports.t_top)]
         near = [t.column, s.column] if down else [s.column, t.column]
         corridors = self._corridors(near, ports.toward or 1)
-        checks = 0
+        found = 0
+        spent = [0]  # every path checked counts against the budget
+
+        def ok(points: list[Point], a: str, b: str) -> bool:
+            spent[0] += 1
+            path = simplify(points)
+            return path is not None and self._path_ok(path, a, b, strict)
         for exit_kind, p, exit_zone in exits:
             for entry_kind, q, entry_zone in entries:
                 if exit_kind == "v" and entry_kind == "v" and exit_zone is entry_zone:
                     for y in exit_zone.candidates(True):
                         path = simplify([p[1:], (p[1], y), (q[1], y), q[1:]])
                         if path and self._path_ok(path, s.key, t.key, strict):
-                            return path, (p[0], q[0])
+                            found += 1
+                            yield path, (p[0], q[0])
+                            if found >= CHANNEL_CANDIDATES:
+                                return
                     continue
                 for xv in corridors:
-                    if exit_kind == "h" and (xv - p[1]) * (1 if p[0] == "right" else -1) <= 0.5:
+                    if spent[0] >= budget:
+                        return
+                    if exit_kind == "h" and (xv - p[1]) * side_direction(p[0]) <= 0.5:
                         continue
-                    if entry_kind == "h" and (xv - q[1]) * (1 if q[0] == "right" else -1) <= 0.5:
+                    if entry_kind == "h" and (xv - q[1]) * side_direction(q[0]) <= 0.5:
                         continue
                     # Zones hold no symbols, so whether this corridor is blocked hardly depends on the
                     # exact tracks: test it once with the middle of each gap and skip it if it is.
@@ -292,19 +475,82 @@ class Router:
                     ends = [[(xv, q[2]), q[1:]]] if entry_kind == "h" else \
                         [[(xv, y2), (q[1], y2), q[1:]] for y2 in entry_zone.candidates(entry_zone is t.above)]
                     # Each end of the route is checked on its own first; only good pairs are joined.
-                    heads = [h for h in starts if (path := simplify(h)) and self._path_ok(path, s.key, "", strict)]
-                    if not heads:
-                        continue
-                    tails = [e for e in ends if (path := simplify(e)) and self._path_ok(path, "", t.key, strict)]
+                    # Both lazily: most corridors are settled by their first free head.
+                    heads = (h for h in starts if ok(h, s.key, ""))
+                    tails = _Lazy(e for e in ends if ok(e, "", t.key))
                     for head in heads:
+                        if not tails.any():
+                            break
                         for tail in tails:
                             path = simplify(head + tail)
-                            checks += 1
+                            spent[0] += 1
                             if path and self._path_ok(path, s.key, t.key, strict):
-                                return path, (p[0], q[0])
-                            if checks >= CHANNEL_BUDGET:
-                                return None
-        return None
+                                found += 1
+                                yield path, (p[0], q[0])
+                                if found >= CHANNEL_CANDIDATES:
+                                    return
+                                break  # the next candidate through another corridor or exit
+                            if spent[0] >= budget:
+                                return
+                        else:
+                            continue
+                        break
+
+
+class _Bands:
+    """Items filed in horizontal bands of the page by the heights they span."""
+
+    SIZE = 12.0
+
+    def __init__(self):
+        self._bands: dict[int, list] = {}
+
+    def _keys(self, lo: float, hi: float) -> range:
+        return range(int(lo // self.SIZE), int(hi // self.SIZE) + 1)
+
+    def add(self, item: tuple, lo: float, hi: float) -> None:
+        for key in self._keys(lo, hi):
+            self._bands.setdefault(key, []).append(item)
+
+    def remove(self, item: tuple, lo: float, hi: float) -> None:
+        for key in self._keys(lo, hi):
+            self._bands[key].remove(item)
+
+    def near(self, lo: float, hi: float) -> list:
+        """Every item spanning some height in [lo, hi] (an item in several bands may come more than once)."""
+        keys = self._keys(lo, hi)
+        if len(keys) == 1:
+            return self._bands.get(keys[0], [])
+        found: list = []
+        for key in keys:
+            found.extend(self._bands.get(key, ()))
+        return found
+
+
+class _Lazy:
+    """A generator's items, worked out as they are first asked for and kept for the next loop."""
+
+    def __init__(self, items: Iterator):
+        self._items, self._seen = items, []
+
+    def any(self) -> bool:
+        if self._seen:
+            return True
+        for item in self._items:
+            self._seen.append(item)
+            return True
+        return False
+
+    def __iter__(self) -> Iterator:
+        yield from self._seen[:]
+        for item in self._items:
+            self._seen.append(item)
+            yield item
+
+
+def side_direction(name: str) -> int:
+    """Which way a side port is left (or reached): 1 to the right, -1 to the left."""
+    return 1 if name.startswith("right") else -1
 
 
 def _edge(zone: Zone | None, toward: float, exact: float) -> float:
@@ -329,3 +575,19 @@ class _Ports:
         self.s_sides = [p for p in s_sides if reuse or p[0] not in s.used]
         t_sides = [t.side_port(d) for d in ((-toward or 1), (toward or -1))] if t.has_sides else []
         self.t_sides = [p for p in t_sides if reuse or p[0] not in t.used]
+        # A diamond with every vertex taken is reached (or left) at a vertex from another side.
+        for node, tops, bottoms, sides, is_source in ((s, "s_top", "s_bottom", "s_sides", True),
+                                                      (t, "t_top", "t_bottom", "t_sides", False)):
+            spare_top, spare_bottom, spare_sides = node.spare_ports()
+            if not spare_sides:
+                continue
+            regular = getattr(self, bottoms if is_source else tops) + getattr(self, sides)
+            if regular and not reuse:
+                continue
+            if is_source:
+                self.s_bottom = self.s_bottom + [p for p in spare_bottom if p[0] not in node.used]
+            else:
+                self.t_top = self.t_top + [p for p in spare_top if p[0] not in node.used]
+                if t.below:
+                    self.t_bottom = self.t_bottom + [p for p in spare_bottom if p[0] not in node.used]
+            setattr(self, sides, getattr(self, sides) + [p for p in spare_sides if p[0] not in node.used])
