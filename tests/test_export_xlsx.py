@@ -22,10 +22,10 @@ from lxml import etree
 from openpyxl.chart import BarChart, Reference
 
 from sopdesk import labels
-from sopdesk.exporters.xlsx import (FLOWCHART_SHEET, IDENTITY_SHEET, SOP_CHUNK_CHARS, SOP_SHEET, SOP_SHEET_TAG,
-                                    write_xlsx, xlsx_bytes)
-from sopdesk.exporters.xlsx_drawing import (A_NS, R_NS, XDR_NS, Anchor, CellPoint, SheetDrawing,
-                                            inject_drawings)
+from sopdesk.exporters.xlsx import (DEFAULT_FONT_PT, FLOWCHART_SHEET, IDENTITY_SHEET, MAX_DIGIT_PX, SOP_CHUNK_CHARS,
+                                    SOP_SHEET, SOP_SHEET_TAG, write_xlsx, xlsx_bytes)
+from sopdesk.exporters.xlsx_drawing import (A_NS, R_NS, XDR_NS, Anchor, CellPoint, SheetDrawing, arrowhead_length_mm,
+                                            arrowhead_sizes, inject_drawings)
 from sopdesk.interchange import sop_from_fixture, sop_from_native, sop_to_native
 from sopdesk.layout import estimate_measure, layout
 from sopdesk.layout.page_model import Document, Page
@@ -287,6 +287,9 @@ def test_paper_and_orientation_come_from_the_sop(paper, landscape, code, tmp_pat
     workbook = openpyxl.load_workbook(path)
     for sheet in (workbook[IDENTITY_SHEET], workbook[FLOWCHART_SHEET]):
         assert sheet.page_setup.paperSize == code
+        # F4 has no code: its exact size rides along (portrait measures; the orientation turns it).
+        sized = ("215mm", "330mm") if paper == "F4" else (None, None)
+        assert (sheet.page_setup.paperWidth, sheet.page_setup.paperHeight) == sized
         assert sheet.page_setup.orientation == ("landscape" if landscape else "portrait")
         assert sheet.page_margins.left == pytest.approx(20 / 25.4)
         assert sheet.page_margins.top == pytest.approx(12 / 25.4)
@@ -550,3 +553,76 @@ def test_off_page_numbers_are_bold_as_in_the_pdf(tmp_path):
     runs = [run for anchor in drawing_of(path, FLOWCHART_SHEET) if describe(anchor) == "flowChartOffpageConnector"
             for run in anchor.iterfind(".//a:rPr", NS)]
     assert runs and all(run.get("b") == "1" for run in runs)
+
+
+def test_column_widths_count_digits_of_a_font_both_spreadsheets_measure_alike(tmp_path):
+    """The Normal font is Arial 9.45 pt: 7 px digits in Excel at 96 dpi and 105 twips (7 px) in LibreOffice."""
+    _, path = export(short_sop(), tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        styles = etree.fromstring(archive.read("xl/styles.xml"))
+    first_font = styles.find(f"{MAIN}fonts/{MAIN}font")
+    assert first_font.find(f"{MAIN}name").get("val") == "Arial"
+    assert float(first_font.find(f"{MAIN}sz").get("val")) == DEFAULT_FONT_PT == 9.45
+    normal = styles.find(f"{MAIN}cellStyleXfs/{MAIN}xf")
+    assert normal.get("fontId") == "0"
+    # LibreOffice's digit: Arial's 1139/2048 em advance at 9.45 pt, in whole twips; Excel's: 7 px of 15 twips.
+    assert round(DEFAULT_FONT_PT * 20 * 1139 / 2048) == MAX_DIGIT_PX * 15
+
+
+def test_arrowheads_come_closest_to_the_pdfs(tmp_path):
+    _, path = export(short_sop(), tmp_path)
+    tails = [a.find(".//a:ln/a:tailEnd", NS) for a in drawing_of(path, FLOWCHART_SHEET) if describe(a) == "arrow"]
+    assert tails and all((t.get("type"), t.get("w"), t.get("len")) == ("triangle", "sm", "med") for t in tails)
+    # 1 pt lines get the heads of 0.7 mm lines: "sm" wide is 1.4 mm, "med" long 2.1 mm (the PDF: 1.6 x 2.2).
+    assert arrowhead_sizes(1.0, 2.2, 1.6) == ("sm", "med")
+    assert arrowhead_length_mm(1.0, 2.2, 1.6) == pytest.approx(2.1)
+    # Thicker lines get heads in proportion, still the nearest to the asked size.
+    assert arrowhead_sizes(3.0, 2.2, 1.6) == ("sm", "sm")
+
+
+def test_a_last_run_shorter_than_the_head_is_drawn_long_enough_to_aim_it(tmp_path):
+    sop = short_sop()
+    document = layout(sop, estimate_measure)
+    page = document.flowchart_pages[0]
+    connector = next(c for c in page.connectors if c.arrow and c.points[-2][0] == c.points[-1][0]
+                     and c.points[-1][1] - c.points[-2][1] > 3)
+    (x0, y0), (x, y1) = connector.points[0], connector.points[-1]
+    connector.points = [(x0, y0), (x0, y1 - 3.0), (x + 5.0, y1 - 3.0), (x + 5.0, y1 - 0.6), (x, y1 - 0.6), (x, y1)]
+    path = tmp_path / "pendek.xlsx"
+    write_xlsx(document, sop, path)
+    sheet = openpyxl.load_workbook(path)[FLOWCHART_SHEET]
+    geometry = SheetGeometry(sheet, document.flowchart_pages, page.flowchart.header_rows)
+    name = f"Panah {connector.source_step + 1} ke {connector.target_step + 1}"
+    anchor = next(a for a in drawing_of(path, FLOWCHART_SHEET)
+                  if a.find(".//xdr:cNvPr", NS).get("name") == name and describe(a) == "arrow")
+    (ax0, ay0), (ax1, ay1) = geometry.to_mm(0, marker(anchor, "from")), geometry.to_mm(0, marker(anchor, "to"))
+    path_el = anchor.find(".//a:path", NS)
+    w, h = int(path_el.get("w")), int(path_el.get("h"))
+    points = [(ax0 + int(p.get("x")) / w * (ax1 - ax0), ay0 + int(p.get("y")) / h * (ay1 - ay0))
+              for p in path_el.iterfind(".//a:pt", NS)]
+    # Every point of the model is kept; one more lies a head's length before the tip, on the last run's line.
+    assert len(points) == len(connector.points) + 1
+    for got, wanted in zip(points[:-2] + points[-1:], connector.points):
+        assert got == pytest.approx(wanted, abs=TOLERANCE_MM)
+    assert points[-2][0] == pytest.approx(x, abs=TOLERANCE_MM)
+    assert y1 - points[-2][1] == pytest.approx(arrowhead_length_mm(1.0, 2.2, 1.6), abs=TOLERANCE_MM)
+    # Arrows whose last run is as long as the head keep the model's points, no more.
+    drawn = sorted(len(a.findall(".//a:pt", NS)) for a in drawing_of(path, FLOWCHART_SHEET) if describe(a) == "arrow")
+    wanted = sorted(len(c.points) + (c is connector) for p in document.flowchart_pages for c in p.connectors if c.arrow)
+    assert drawn == wanted
+
+
+def test_empty_cells_take_the_size_their_column_prints_at(tmp_path):
+    """What a user types into an empty Keterangan or actor cell matches the table, not the Normal style."""
+    sop = short_sop()
+    sop.steps[0].keterangan = "Catatan"
+    document, path = export(sop, tmp_path)
+    sheet = openpyxl.load_workbook(path)[FLOWCHART_SHEET]
+    table = document.flowchart_pages[0].flowchart
+    kegiatan = next(c for c in table.cells if c.kind == "kegiatan").paragraphs[0].size_pt
+    keterangan = next(c for c in table.cells if c.kind == "keterangan" and c.paragraphs).paragraphs[0].size_pt
+    for row in range(table.header_rows + 1, table.header_rows + 1 + len(sop.steps)):
+        cells = list(sheet[row])
+        assert all(c.font.sz != DEFAULT_FONT_PT for c in cells)
+        assert cells[-1].font.sz == keterangan  # an empty Keterangan as the filled one
+        assert cells[2].font.sz == kegiatan  # an actor cell: no kind has text there, the table's usual size

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from copy import copy
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -26,11 +27,13 @@ from .. import labels
 from ..atomic import atomic_write_bytes
 from ..interchange import sop_to_native
 from ..layout.measure import line_height_mm
-from ..layout.page_model import FONT_FAMILY, LINE_PT, Cell, Document, Page, Paragraph, Table
+from ..layout.page_model import (ARROW_LENGTH_MM, ARROW_WIDTH_MM, FONT_FAMILY, LINE_PT, Cell, Document, Page,
+                                 Paragraph, Table)
 from ..model import Logo, Sop
 from ..sanity import check_page, logo_problem
 from ..textclean import storable
-from .xlsx_drawing import EMU_PER_PT, EMU_PER_PX, Anchor, CellPoint, SheetDrawing, inject_drawings
+from .xlsx_drawing import (EMU_PER_PT, EMU_PER_PX, Anchor, CellPoint, SheetDrawing, arrowhead_length_mm,
+                           inject_drawings)
 
 SOP_SHEET = "_sopdesk"
 """The veryHidden sheet that carries the SOP itself, so an import restores it exactly.
@@ -48,13 +51,23 @@ FLOWCHART_SHEET = "Flowchart"
 sheet and there is no Identitas sheet: splitting it would print one page more than the PDF."""
 
 # pageSetup@paperSize codes. F4 (215 x 330 mm) has no code of its own: 14 is Folio
-# (8.5 x 13 in = 215.9 x 330.2 mm), the nearest, and fit-to-width absorbs the 0.9 mm.
+# (8.5 x 13 in = 215.9 x 330.2 mm), the nearest, so F4 also gets its exact size in
+# paperWidth/paperHeight (see SIZED_PAPERS).
 PAPER_CODES = {"A4": 9, "Letter": 1, "Legal": 5, "F4": 14}
+SIZED_PAPERS = {"F4"}
+"""Papers without a code of their own: they also get the page model's size in pageSetup@paperWidth
+and @paperHeight ("215mm", "330mm").
+
+The standard says these two override paperSize, and LibreOffice prints on that exact paper. Excel
+is expected to keep to the paperSize code (Folio, the form Indonesian printer drivers offer for
+F4); Folio is 0.9 mm wider and 0.2 mm taller than F4, so the same content prints at the same size
+on it, and fit-to-width has nothing to shrink.
+"""
 
 PX_PER_MM = 96 / 25.4
 PT_PER_MM = 72 / 25.4
 MAX_DIGIT_PX = 7
-"""Widest digit of the default font (Arial 10) at 96 dpi: Excel's unit for column widths."""
+"""Widest digit of the default font at 96 dpi in Excel (see DEFAULT_FONT): the unit of column widths."""
 ROW_QUANTUM_PT = 0.75
 """Excel lays rows out in whole pixels (0.75 pt at 96 dpi); row edges are rounded to that grid
 so the rounding never accumulates down a page and a page never ends below the engine's edge."""
@@ -62,7 +75,18 @@ EDGE_TOLERANCE_MM = 0.5
 """Column edges of different tables closer than this share one sheet column edge."""
 POLYLINE_PAD_MM = 1.0
 """Room around an arrow's points inside its anchor box, so straight arrows never get a zero-size box."""
-DEFAULT_FONT = Font(name=FONT_FAMILY, sz=10, family=2)
+DEFAULT_FONT_PT = 9.45
+DEFAULT_FONT = Font(name=FONT_FAMILY, sz=DEFAULT_FONT_PT, family=2)
+"""The Normal style's font, whose widest digit is the unit of every column width.
+
+Excel measures the digit in whole screen pixels: Arial at 9.45 pt is a 13 px font at 96 dpi,
+as Arial 10 is, and its digits are 7 px. LibreOffice measures the same digit unrounded, in
+twips: 1139/2048 em x 9.45 pt = 105 twips = 7 px, where Arial 10 gives 111 and made every
+column 5.7% wider than meant, so the sheet printed at 94%. At 9.45 pt the digit is 7 px however
+it is measured (a printer's resolution too), so both read a column as the pixels written. Every
+cell the export fills or leaves empty names its own font and size (see _typing_fonts); this one
+only shows in cells a user adds outside the tables.
+"""
 
 _PRESETS = {"terminator": "flowChartTerminator", "process": "flowChartProcess", "decision": "flowChartDecision"}
 _SYMBOL_NAMES = {"terminator": "Terminator", "process": "Proses", "decision": "Keputusan"}
@@ -274,7 +298,7 @@ def _write_sheet(sheet: Worksheet, pages: list[Page], document: Document, repeat
     for row, height in enumerate(grid.row_pt, start=1):
         sheet.row_dimensions[row].height = round(height, 2)
 
-    styles = _Styles()
+    styles = _Styles(_typing_fonts(pages))
     for placement in grid.placements:
         for position, table in enumerate(placement.page.tables):
             for cell in table.cells:
@@ -295,8 +319,13 @@ class _Styles:
     first cell with the same combination costs nothing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, typing: dict[str, Paragraph] | None = None) -> None:
         self._arrays: dict[tuple, object] = {}
+        self.typing = typing or {}
+        """Per cell kind, the font an empty cell of that kind gets, for what a user types into it later."""
+
+    def typing_font(self, kind: str) -> Paragraph | None:
+        return self.typing.get(kind, self.typing.get(""))
 
     def apply(self, target, paragraph: Paragraph | None = None, cell: Cell | None = None,
               fill: str | None = None) -> None:
@@ -335,9 +364,30 @@ def _write_cell(sheet: Worksheet, grid: SheetGrid, placement: _PagePlacement, po
     for row in range(top, bottom + 1):
         for col in range(first_col, last_col + 1):
             if row == top and col == first_col:
-                styles.apply(target, cell.paragraphs[0] if cell.paragraphs else None, cell, cell.fill)
+                first = cell.paragraphs[0] if cell.paragraphs else styles.typing_font(cell.kind)
+                styles.apply(target, first, cell, cell.fill)
             else:
                 styles.apply(sheet.cell(row, col), fill=cell.fill)
+
+
+def _typing_fonts(pages: list[Page]) -> dict[str, Paragraph]:
+    """The size that cells of each kind print their text at, for the empty ones: the first cell of the
+    kind that has text, and under "" the size most paragraphs have, for kinds that are never filled.
+
+    An empty Keterangan would otherwise take the Normal style's font (see DEFAULT_FONT), and what a
+    user types there in Excel would stand out from its column.
+    """
+    fonts: dict[str, Paragraph] = {}
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for table in page.tables:
+            for cell in table.cells:
+                if cell.paragraphs and cell.kind not in fonts:
+                    fonts[cell.kind] = Paragraph("", size_pt=cell.paragraphs[0].size_pt)
+                sizes.update(p.size_pt for p in cell.paragraphs)
+    if sizes:
+        fonts[""] = Paragraph("", size_pt=sizes.most_common(1)[0][0])
+    return fonts
 
 
 def _clean(text: str) -> str:
@@ -381,6 +431,9 @@ def _print_setup(sheet: Worksheet, grid: SheetGrid, document: Document, repeat_h
     first = grid.placements[0].page
     setup = sheet.page_setup
     setup.paperSize = PAPER_CODES.get(settings.paper, PAPER_CODES["A4"])
+    if settings.paper in SIZED_PAPERS:
+        width, height = sorted((first.width_mm, first.height_mm))  # portrait; orientation turns it
+        setup.paperWidth, setup.paperHeight = f"{round(width, 2):g}mm", f"{round(height, 2):g}mm"
     setup.orientation = "landscape" if first.width_mm > first.height_mm else "portrait"
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     setup.fitToWidth = 1
@@ -458,8 +511,33 @@ def _connector_name(kind: str, source: int | None, target: int | None) -> str:
     return f"{name} {' ke '.join(steps)}".strip()
 
 
+def _head_run(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The points with a last run at least as long as the arrowhead, so every reader aims the head right.
+
+    LibreOffice aims an arrowhead from the point one head length back along the line to the tip;
+    when the last run is shorter than the head, that point lies on the run before and the head
+    comes out askew. Going on past the bend along the last run's line to one head length before
+    the tip (the head's base: the head covers that stretch, in the PDF too) and back to the tip
+    aims it along the last run, as the PDF does. A reader that aims heads along the last run (as
+    Excel is expected to) draws the same, since the new last run lies on the old one's line.
+    """
+    x1, y1 = points[-1]
+    before = [p for p in points[:-1] if math.hypot(p[0] - x1, p[1] - y1) > 1e-6]
+    if not before:
+        return points
+    x0, y0 = before[-1]
+    length = math.hypot(x1 - x0, y1 - y0)
+    head = arrowhead_length_mm(LINE_PT, ARROW_LENGTH_MM, ARROW_WIDTH_MM)
+    if length >= head:
+        return points
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    return [*points[:-1], (x1 - ux * head, y1 - uy * head), points[-1]]
+
+
 def _draw_polyline(drawing: SheetDrawing, grid: SheetGrid, placement: _PagePlacement,
                    points: list[tuple[float, float]], name: str, arrow: bool) -> None:
+    if arrow:
+        points = _head_run(points)
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     # The box may not leave the page's rows, or it would be anchored to another page's.

@@ -10,6 +10,7 @@ from io import BytesIO
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from ..layout.page_model import ARROW_LENGTH_MM, ARROW_WIDTH_MM
 from ..textclean import storable
 
 EMU_PER_MM = 36000
@@ -155,12 +156,38 @@ def _solid(colour: str) -> etree._Element:
     return A.solidFill(A.srgbClr(val=colour))
 
 
+ARROWHEAD_FACTORS = {"sm": 2.0, "med": 3.0, "lg": 5.0}
+"""A DrawingML arrowhead's width (w) and length (len) as multiples of its line's width."""
+ARROWHEAD_MIN_LINE_MM = 0.7
+"""Lines thinner than this get the arrowheads of a line this wide: LibreOffice's rule when it reads
+DrawingML (measured in its renders); Excel was not at hand to measure, and is expected to size them alike."""
+
+
+def arrowhead_sizes(width_pt: float, head_length_mm: float, head_width_mm: float) -> tuple[str, str]:
+    """The tailEnd (w, len) whose head comes closest to a head_length_mm x head_width_mm triangle.
+
+    Sizes come in three steps per line width, so a head can only come near: at 1 pt "sm" wide and
+    "med" long make 1.4 x 2.1 mm against the PDF's 1.6 x 2.2 mm.
+    """
+    base = max(width_pt * 25.4 / 72, ARROWHEAD_MIN_LINE_MM)
+
+    def nearest(target: float) -> str:
+        return min(ARROWHEAD_FACTORS, key=lambda name: abs(ARROWHEAD_FACTORS[name] * base - target))
+
+    return nearest(head_width_mm), nearest(head_length_mm)
+
+
+def arrowhead_length_mm(width_pt: float, head_length_mm: float, head_width_mm: float) -> float:
+    """How long the head that arrowhead_sizes chooses prints."""
+    _, length = arrowhead_sizes(width_pt, head_length_mm, head_width_mm)
+    return ARROWHEAD_FACTORS[length] * max(width_pt * 25.4 / 72, ARROWHEAD_MIN_LINE_MM)
+
+
 def _line(width_pt: float, arrow: bool = False) -> etree._Element:
     line = A.ln(_solid(BLACK), A.round(), w=str(round(width_pt * EMU_PER_PT)))
     if arrow:
-        # Arrowhead sizes are multiples of the line width; at 1 pt "med" wide and "lg" long come closest to the
-        # 2.2 x 1.6 mm head the PDF draws.
-        line.append(A.tailEnd(type="triangle", w="med", len="lg"))
+        w, length = arrowhead_sizes(width_pt, ARROW_LENGTH_MM, ARROW_WIDTH_MM)
+        line.append(A.tailEnd(type="triangle", w=w, len=length))
     return line
 
 
