@@ -1,4 +1,4 @@
-"""Word export: the page model as a .docx with one exact table per page and native, editable flowchart shapes."""
+"""Word export: the page model as a .docx, one table per page, the chart as one group of glued shapes per page."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,27 +18,34 @@ from ..layout.page_model import Cell, Document, ImageItem, Page, Paragraph, Rect
 from ..model import Logo, Sop
 from ..sanity import check_page, logo_problem
 from .docx_drawing import (
-    NS,
     LINE_240THS,
+    NS,
     DrawingIds,
-    add_connector,
+    add_chart,
     add_label,
-    add_offpage,
     add_picture,
     add_run,
-    add_symbol,
     clean_text,
+    connection_site,
+    connector_box,
+    connector_shape,
+    label_shape,
+    offpage_shape,
     qn,
     run_properties,
     sub,
+    symbol_shape,
 )
+from .docx_native import add_native_part, body_text_digest
+from .docx_numbering import ListNumbering
 
 TWIPS_PER_MM = 1440 / 25.4
 PT_MM = 25.4 / 72
 ANCHOR_LINE_TWIPS = 20
-"""Height (1 pt) of the paragraph that holds a page's drawings and of the closing paragraph.
+"""Height (1 pt) of each page's lead paragraph (the page break), of the paragraph that holds the
+page's drawings, and of the closing paragraph.
 
-Both sit outside the tables, so the top and bottom page margins are written that much smaller:
+They sit outside the tables, so the top and bottom page margins are written that much smaller:
 the first table then starts exactly where the page model puts it, and the closing paragraph can
 never push an extra page after a table that fills the last page."""
 EMPTY_PT = 8.0
@@ -97,6 +104,7 @@ class _DocxBuilder:
         self.rasterize = rasterize
         self.ids = DrawingIds()
         self.body = word.element.body
+        self.numbering = ListNumbering(word)
 
     def build(self) -> None:
         self._set_defaults()
@@ -115,6 +123,7 @@ class _DocxBuilder:
         self.body.append(section)  # the section properties stay the body's last child
         root = self.word.element
         etree.cleanup_namespaces(root, top_nsmap=NS, keep_ns_prefixes=list(root.nsmap))
+        add_native_part(self.word, self.sop, body_text_digest(self.body))
 
     # ---- document-wide settings ----------------------------------------------------------
 
@@ -167,7 +176,7 @@ class _DocxBuilder:
             size["w:orient"] = "landscape"
         sub(section, "w:pgSz", size)
         margins = page.margins
-        top = max(twips(margins.top) - ANCHOR_LINE_TWIPS, 0)
+        top = max(twips(margins.top) - 2 * ANCHOR_LINE_TWIPS, 0)  # room for each page's lead and anchor lines
         bottom = max(twips(margins.bottom) - ANCHOR_LINE_TWIPS, 0)
         sub(section, "w:pgMar", {"w:top": top, "w:right": twips(margins.right), "w:bottom": bottom,
                                  "w:left": twips(margins.left), "w:header": top // 2, "w:footer": bottom // 2,
@@ -181,8 +190,13 @@ class _DocxBuilder:
         tables = sorted(page.tables, key=lambda t: t.y)
         body_top = twips(page.margins.top) - ANCHOR_LINE_TWIPS
         first_gap = twips(tables[0].y) - body_top if tables else ANCHOR_LINE_TWIPS
+        # The page break has a paragraph of its own, apart from the drawings: LibreOffice saves a
+        # break before a paragraph that holds only drawings inside the first text box it writes,
+        # so on reopening every chart would print one page too early.
+        lead = sub(self.body, "w:p")
+        self._paragraph_props(lead, ANCHOR_LINE_TWIPS, page_break=page.index > 0)
         anchor = sub(self.body, "w:p")
-        self._paragraph_props(anchor, max(first_gap, ANCHOR_LINE_TWIPS), page_break=page.index > 0)
+        self._paragraph_props(anchor, max(first_gap, ANCHOR_LINE_TWIPS))
         self._drawings(anchor, page)
         previous: Table | None = None
         for table in tables:
@@ -217,18 +231,50 @@ class _DocxBuilder:
             add_picture(paragraph, self.ids, self._image_part(picture), box.x, box.y, box.w, box.h, "Bagan alir",
                         f"Bagan alir halaman {page.index + 1}")
             return
-        # Arrows first, so symbols and labels stack above the arrow ends they touch.
-        for connector in page.connectors:
-            if len(connector.points) >= 2:
-                add_connector(paragraph, self.ids, connector)
+        self._chart_group(paragraph, page)
+
+    def _chart_group(self, paragraph: etree._Element, page: Page) -> None:
+        """The page's flowchart as one group; each arrow end that meets a symbol's side is glued to it."""
+        if not (page.shapes or page.connectors or page.offpage or page.labels):
+            return
+        group_id = self.ids.take()
+        sites: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
+        symbols = []
         for shape in page.shapes:
+            shape_id = self.ids.take()
             step = self.sop.steps[shape.step_index] if 0 <= shape.step_index < len(self.sop.steps) else None
             descr = f"Langkah {shape.step_index + 1}: {step.kegiatan}" if step else ""
-            add_symbol(paragraph, self.ids, shape, descr)
+            box = (shape.x, shape.y, shape.w, shape.h)
+            symbols.append((symbol_shape(shape_id, shape, descr), box))
+            if shape.key:
+                sites[shape.key] = (shape_id, box)
+        pentagons = []
         for connector in page.offpage:
-            add_offpage(paragraph, self.ids, connector)
-        for label in page.labels:
-            add_label(paragraph, self.ids, label)
+            shape_id = self.ids.take()
+            box = (connector.x, connector.y, connector.w, connector.h)
+            pentagons.append((offpage_shape(shape_id, connector), box))
+            if connector.key:
+                sites[connector.key] = (shape_id, box)
+
+        def glue(key: str, point: tuple[float, float]) -> tuple[int, int] | None:
+            if key not in sites:
+                return None
+            shape_id, box = sites[key]
+            site = connection_site(box, point)
+            return None if site is None else (shape_id, site)
+
+        arrows = []
+        for connector in page.connectors:
+            if len(connector.points) < 2:
+                continue
+            start = glue(connector.source_key, connector.points[0])
+            end = glue(connector.target_key, connector.points[-1])
+            arrows.append((connector_shape(self.ids.take(), connector, start, end), connector_box(connector)))
+        texts = [(label_shape(self.ids.take(), label), (label.x, label.y, label.w, label.h))
+                 for label in page.labels]
+        # Arrows first, so symbols and labels stack above the arrow ends they touch.
+        add_chart(paragraph, self.ids, arrows + symbols + pentagons + texts, "Bagan alir",
+                  f"Bagan alir halaman {page.index + 1}", group_id)
 
     def _image_part(self, data: bytes) -> str:
         r_id, _ = self.word.part.get_or_add_image(io.BytesIO(data))
@@ -287,7 +333,8 @@ class _DocxBuilder:
             tr = sub(tbl, "w:tr")
             tr_pr = sub(tr, "w:trPr")
             sub(tr_pr, "w:cantSplit")
-            sub(tr_pr, "w:trHeight", {"w:val": tops[row + 1] - tops[row], "w:hRule": "exact"})
+            # "At least": text added in Word grows its row instead of being cut off (docs/word-design.md).
+            sub(tr_pr, "w:trHeight", {"w:val": tops[row + 1] - tops[row], "w:hRule": "atLeast"})
             if row < table.header_rows:
                 sub(tr_pr, "w:tblHeader")
             col = 0
@@ -327,19 +374,22 @@ class _DocxBuilder:
             run_properties(p_pr, EMPTY_PT)
             return
         for paragraph in paragraphs:
-            self._paragraph(tc, paragraph)
+            # Every cell's list is a list of its own in Word; a continued box starts at its own first number.
+            self._paragraph(tc, paragraph, list_key=id(cell))
 
-    def _paragraph(self, parent: etree._Element, paragraph: Paragraph) -> None:
+    def _paragraph(self, parent: etree._Element, paragraph: Paragraph, list_key: object = None) -> None:
         p = sub(parent, "w:p")
         p_pr = sub(p, "w:pPr")
         sub(p_pr, "w:spacing", {"w:before": twips(paragraph.space_before_mm), "w:after": 0, "w:line": LINE_240THS,
                                 "w:lineRule": "auto"})
         text = paragraph.text
+        numbered = self.numbering.number_paragraph(p_pr, paragraph, list_key) if paragraph.number else False
         if paragraph.number:
             indent = twips(paragraph.indent_mm)
             # A hanging indent: the marker at the cell's edge, the text (and its wrapped lines) at the indent.
             sub(p_pr, "w:ind", {"w:left": indent, "w:hanging": indent})
-            text = f"{paragraph.number}\t{text}"
+            if not numbered:
+                text = f"{paragraph.number}\t{text}"
         elif paragraph.indent_mm:
             sub(p_pr, "w:ind", {"w:left": twips(paragraph.indent_mm)})
         sub(p_pr, "w:jc", {"w:val": _ALIGN.get(paragraph.align, "left")})

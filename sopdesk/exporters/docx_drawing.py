@@ -1,41 +1,35 @@
-"""DrawingML for the Word export: flowchart symbols, arrows, labels and pictures as floating Word drawings.
+"""DrawingML for the Word writer: each page's flowchart as one canvas (Word) or group (others), arrows glued to symbols.
 
-Anchoring, and why (see docs tech-notes §1a):
+Why a canvas or group per page, glued arrows and page-relative anchoring: see docs/word-design.md. In short:
 
-Every drawing of a page is a floating ``wp:anchor`` held by one anchor paragraph that sits just
-before that page's first table, outside every table, and each is positioned with
-``relativeFrom="page"`` on both axes, so its offsets are the page model's millimetres unchanged.
+- Every drawing sits in one anchor paragraph just before the page's first table, outside every
+  table, positioned with ``relativeFrom="page"`` on both axes, so its offsets are the page model's
+  millimetres unchanged and Word's in-cell rules (``layoutInCell``, always on since Word 2013)
+  never apply.
+- The flowchart of a page (symbols, arrows, off-page connectors, Ya/Tidak labels) is written
+  twice in one ``mc:AlternateContent``: a drawing canvas (``wpc:wpc``, required "wpc") for Word,
+  where glued connectors stay on a symbol that is moved, and the same members as one ``wpg:wgp``
+  group for every reader that does not know canvases (LibreOffice 7.4 cannot open a bare canvas,
+  but takes the fallback). The group's child coordinates are page EMUs and its ``chOff/chExt``
+  the tight union of its members (LibreOffice stretches a group whose members do not fill it).
+  A click selects the whole chart, so moving it moves every symbol with its arrows.
+- Arrows are connectors (``wps:cNvCnPr``) whose ``a:stCxn``/``a:endCxn`` name the symbol and the
+  connection site each end touches, drawn as Word's own preset connectors (docx_connectors), which
+  readers know how to re-route; the rare line no preset draws is a free path (``a:custGeom``).
+- The logo and the page number are no part of the chart and stay anchors of their own.
 
-- Word 2013+ (compatibilityMode 15) treats every object anchored inside a table cell as
-  ``layoutInCell`` and keeps it inside the cell vertically, so an arrow anchored in one row
-  that runs down into the next could be pulled back or clipped. Keeping the anchor out of the
-  table takes the drawings out of those rules altogether.
-- LibreOffice 7.4 follows ``layoutInCell`` differently from Word (it changed again in 25.2);
-  outside a table both agree.
-- Page-relative offsets do not depend on anything laid out before the table; the anchor
-  paragraph only has to be on the right page, which ``pageBreakBefore`` on it guarantees,
-  because the engine already made every table fit its page with exact, unsplittable rows.
-- Each symbol and arrow is its own anchor rather than one group per page, so in Word, WPS and
-  LibreOffice every shape can be selected, moved and edited on its own (arrows are freeforms:
-  Edit Points works), and LibreOffice's stretching of groups whose extent is not the tight
-  union of their children cannot happen.
-
-Checked in LibreOffice 7.4: every symbol prints within 0.5 mm of the page model
-(tests/test_export_docx.py looks at the rendered pixels). Word itself still needs one manual look.
-
-The cost, accepted: a row that grows after editing in Word does not drag the drawings along
-(no anchoring survives that, tech-notes §1a); rows are exact so that it does not happen.
-
-No ``mc:AlternateContent``/VML fallback is written: it only serves Word 2007.
+No VML fallback is written: it only serves Word 2007.
 """
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
 from lxml import etree
 
 from ..layout.page_model import LINE_PT, Connector, OffPageConnector, SymbolShape, TextLabel
 from ..textclean import storable
+from .docx_connectors import PresetConnector, fit_preset
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -44,9 +38,16 @@ NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wpg": "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "wpc": "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
 }
 WPS_URI = NS["wps"]
 PIC_URI = NS["pic"]
+WPG_URI = NS["wpg"]
+WPC_URI = NS["wpc"]
+CANVAS_MARGIN_MM = 1.0
+"""Room around the chart inside Word's canvas, so arrowheads and outlines on its edge are not cut."""
 
 EMU_PER_MM = 36000
 EMU_PER_PT = 12700
@@ -114,11 +115,13 @@ class DrawingIds:
 
 
 def _anchor(paragraph: etree._Element, ids: DrawingIds, x: float, y: float, w: float, h: float, name: str,
-            descr: str = "") -> tuple[etree._Element, int]:
-    """A run holding a floating drawing at page position (x, y) mm; returns its wp:anchor and docPr id."""
-    run = sub(paragraph, "w:r")
-    drawing = sub(run, "w:drawing")
-    shape_id = ids.take()
+            descr: str = "", shape_id: int | None = None) -> tuple[etree._Element, int]:
+    """A floating drawing at page position (x, y) mm, in a new run of `paragraph` (or right under an
+    mc:Choice / mc:Fallback); returns its wp:anchor and docPr id."""
+    holder = sub(paragraph, "w:r") if paragraph.tag == qn("w:p") else paragraph
+    drawing = sub(holder, "w:drawing")
+    if shape_id is None:
+        shape_id = ids.take()
     anchor = sub(drawing, "wp:anchor", {
         "distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0, "relativeHeight": _Z_BASE + shape_id,
         "behindDoc": 0, "locked": 0, "layoutInCell": 1, "allowOverlap": 1})
@@ -138,17 +141,25 @@ def _anchor(paragraph: etree._Element, ids: DrawingIds, x: float, y: float, w: f
     return anchor, shape_id
 
 
-def _shape_body(anchor: etree._Element, text_box: bool = False) -> etree._Element:
-    graphic = sub(anchor, "a:graphic")
-    data = sub(graphic, "a:graphicData", {"uri": WPS_URI})
-    wsp = sub(data, "wps:wsp")
-    sub(wsp, "wps:cNvSpPr", {"txBox": 1} if text_box else None)
+def _shape(shape_id: int | None, name: str, descr: str = "", text_box: bool = False,
+           connector: bool = False) -> etree._Element:
+    """A bare wps:wsp; with shape_id it is a group member and carries its own cNvPr (a lone shape uses docPr)."""
+    wsp = etree.Element(qn("wps:wsp"), nsmap={"wps": NS["wps"]})
+    if shape_id is not None:
+        attrs = {"id": shape_id, "name": clean_text(f"{name} {shape_id}")}
+        if descr:
+            attrs["descr"] = clean_text(descr)
+        sub(wsp, "wps:cNvPr", attrs)
+    if connector:
+        sub(wsp, "wps:cNvCnPr")
+    else:
+        sub(wsp, "wps:cNvSpPr", {"txBox": 1} if text_box else None)
     return wsp
 
 
-def _xfrm(sp_pr: etree._Element, w: float, h: float) -> None:
+def _xfrm(sp_pr: etree._Element, x: float, y: float, w: float, h: float) -> None:
     xfrm = sub(sp_pr, "a:xfrm")
-    sub(xfrm, "a:off", {"x": 0, "y": 0})
+    sub(xfrm, "a:off", {"x": emu(x), "y": emu(y)})
     sub(xfrm, "a:ext", {"cx": emu(w), "cy": emu(h)})
 
 
@@ -229,15 +240,31 @@ def run_properties(parent: etree._Element, size_pt: float, bold: bool = False, i
 
 # ---- the page model's drawables ------------------------------------------------------------
 
+Box = tuple[float, float, float, float]
+"""(x, y, w, h) on the page, in mm."""
 
-def add_symbol(paragraph: etree._Element, ids: DrawingIds, shape: SymbolShape, descr: str = "") -> int:
+CONNECTION_SITES = ("top", "left", "bottom", "right")
+"""The connection sites (a:cxnLst) of the four flowchart presets, by index: each preset lists the
+middle of its top, left, bottom and right side in this order (presetShapeDefinitions.xml)."""
+_SITE_REACH_MM = 0.3
+
+
+def connection_site(box: Box, point: tuple[float, float]) -> int | None:
+    """Index of the connection site of a symbol in `box` that `point` touches, or None."""
+    x, y, w, h = box
+    sites = [(x + w / 2, y), (x, y + h / 2), (x + w / 2, y + h), (x + w, y + h / 2)]
+    for index, (sx, sy) in enumerate(sites):
+        if abs(point[0] - sx) <= _SITE_REACH_MM and abs(point[1] - sy) <= _SITE_REACH_MM:
+            return index
+    return None
+
+
+def symbol_shape(shape_id: int | None, shape: SymbolShape, descr: str = "") -> etree._Element:
     """A flowchart symbol as a preset shape, white-filled so it reads like the printed page."""
     name = SHAPE_NAMES.get(shape.kind, "Simbol")
-    anchor, shape_id = _anchor(paragraph, ids, shape.x, shape.y, shape.w, shape.h,
-                               f"{name} langkah {shape.step_index + 1}", descr)
-    wsp = _shape_body(anchor)
+    wsp = _shape(shape_id, f"{name} langkah {shape.step_index + 1}", descr)
     sp_pr = sub(wsp, "wps:spPr")
-    _xfrm(sp_pr, shape.w, shape.h)
+    _xfrm(sp_pr, shape.x, shape.y, shape.w, shape.h)
     geometry = sub(sp_pr, "a:prstGeom", {"prst": PRESETS[shape.kind]})
     sub(geometry, "a:avLst")
     _solid(sp_pr, WHITE)
@@ -246,20 +273,18 @@ def add_symbol(paragraph: etree._Element, ids: DrawingIds, shape: SymbolShape, d
         _text_box(wsp, shape.text, SYMBOL_TEXT_PT)
     # The painter sets a symbol's text centred in the middle 80 % of its width.
     _body_pr(wsp, side_inset_mm=shape.w * 0.1)
-    return shape_id
+    return wsp
 
 
-def add_offpage(paragraph: etree._Element, ids: DrawingIds, connector: OffPageConnector) -> int:
+def offpage_shape(shape_id: int | None, connector: OffPageConnector) -> etree._Element:
     """The down-pointing pentagon; its pair label is the shape's own text."""
     where = "ke" if connector.direction == "out" else "dari"
     descr = "Penghubung antarhalaman"
     if connector.other_step_index is not None:
         descr += f" {where} langkah {connector.other_step_index + 1}"
-    anchor, shape_id = _anchor(paragraph, ids, connector.x, connector.y, connector.w, connector.h,
-                               "Penghubung halaman", descr)
-    wsp = _shape_body(anchor)
+    wsp = _shape(shape_id, "Penghubung halaman", descr)
     sp_pr = sub(wsp, "wps:spPr")
-    _xfrm(sp_pr, connector.w, connector.h)
+    _xfrm(sp_pr, connector.x, connector.y, connector.w, connector.h)
     geometry = sub(sp_pr, "a:prstGeom", {"prst": PRESETS["offpage"]})
     sub(geometry, "a:avLst")
     _solid(sp_pr, WHITE)
@@ -268,22 +293,61 @@ def add_offpage(paragraph: etree._Element, ids: DrawingIds, connector: OffPageCo
         _text_box(wsp, connector.label, OFFPAGE_TEXT_PT, bold=True)
     # The preset keeps text out of the point; no wrapping, so "12" never splits in a 7 mm pentagon.
     _body_pr(wsp, wrap="none")
-    return shape_id
+    return wsp
 
 
-def add_connector(paragraph: etree._Element, ids: DrawingIds, connector: Connector) -> int:
-    """An arrow as an open freeform polyline (custGeom), arrowhead at the last point."""
+def connector_box(connector: Connector) -> Box:
     xs = [p[0] for p in connector.points]
     ys = [p[1] for p in connector.points]
-    left, top = min(xs), min(ys)
-    w, h = max(xs) - left, max(ys) - top
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+def connector_shape(shape_id: int | None, connector: Connector, start: tuple[int, int] | None = None,
+                    end: tuple[int, int] | None = None) -> etree._Element:
+    """An arrow as a connector glued to (shape id, site) at `start` and `end`; its path is the model's polyline."""
     name = "Panah" if connector.arrow else "Garis"
     if connector.source_step is not None and connector.target_step is not None:
         name += f" {connector.source_step + 1}-{connector.target_step + 1}"
-    anchor, shape_id = _anchor(paragraph, ids, left, top, w, h, name)
-    wsp = _shape_body(anchor)
+    wsp = _shape(shape_id, name, connector=True)
+    properties = wsp.find(qn("wps:cNvCnPr"))
+    if start is not None:
+        sub(properties, "a:stCxn", {"id": start[0], "idx": start[1]})
+    if end is not None:
+        sub(properties, "a:endCxn", {"id": end[0], "idx": end[1]})
     sp_pr = sub(wsp, "wps:spPr")
-    _xfrm(sp_pr, w, h)
+    preset = fit_preset(connector.points)
+    if preset is not None:
+        _preset_connector(sp_pr, preset)
+    else:
+        _free_path(sp_pr, connector)
+    sub(sp_pr, "a:noFill")
+    _outline(sp_pr, arrow=connector.arrow)
+    _body_pr(wsp)
+    return wsp
+
+
+def _preset_connector(sp_pr: etree._Element, preset: PresetConnector) -> None:
+    """Word's own connector kind, so a reader that re-routes glued connectors can re-route this one."""
+    attrs: dict[str, object] = {}
+    if preset.rot90:
+        attrs["rot"] = 5400000
+    if preset.flip_h:
+        attrs["flipH"] = 1
+    if preset.flip_v:
+        attrs["flipV"] = 1
+    xfrm = sub(sp_pr, "a:xfrm", attrs)
+    sub(xfrm, "a:off", {"x": emu(preset.x), "y": emu(preset.y)})
+    sub(xfrm, "a:ext", {"cx": emu(preset.w), "cy": emu(preset.h)})
+    geometry = sub(sp_pr, "a:prstGeom", {"prst": preset.prst})
+    guides = sub(geometry, "a:avLst")
+    for index, value in enumerate(preset.adj, start=1):
+        sub(guides, "a:gd", {"name": f"adj{index}", "fmla": f"val {value}"})
+
+
+def _free_path(sp_pr: etree._Element, connector: Connector) -> None:
+    """The polyline as a free path, for the few lines no preset draws (a U-turn into its own column)."""
+    left, top, w, h = connector_box(connector)
+    _xfrm(sp_pr, left, top, w, h)
     geometry = sub(sp_pr, "a:custGeom")
     for child in ("a:avLst", "a:gdLst", "a:ahLst", "a:cxnLst"):
         sub(geometry, child)
@@ -295,21 +359,16 @@ def add_connector(paragraph: etree._Element, ids: DrawingIds, connector: Connect
     for index, (px, py) in enumerate(connector.points):
         step = sub(path, "a:moveTo" if index == 0 else "a:lnTo")
         sub(step, "a:pt", {"x": emu(px - left), "y": emu(py - top)})
-    sub(sp_pr, "a:noFill")
-    _outline(sp_pr, arrow=connector.arrow)
-    _body_pr(wsp)
-    return shape_id
 
 
-def add_label(paragraph: etree._Element, ids: DrawingIds, label: TextLabel) -> int:
-    """A Ya/Tidak label: a borderless text box, text at its top edge as the painter sets it.
+def label_shape(shape_id: int | None, label: TextLabel) -> etree._Element:
+    """A Ya/Tidak label (or the page number): a borderless text box, text at its top edge as the painter sets it.
 
     No wrapping, so a font that runs a little wide never pushes the word onto a second line.
     """
-    anchor, shape_id = _anchor(paragraph, ids, label.x, label.y, label.w, label.h, f"Label {label.text}")
-    wsp = _shape_body(anchor, text_box=True)
+    wsp = _shape(shape_id, f"Label {label.text}", text_box=True)
     sp_pr = sub(wsp, "wps:spPr")
-    _xfrm(sp_pr, label.w, label.h)
+    _xfrm(sp_pr, label.x, label.y, label.w, label.h)
     geometry = sub(sp_pr, "a:prstGeom", {"prst": "rect"})
     sub(geometry, "a:avLst")
     sub(sp_pr, "a:noFill")
@@ -317,7 +376,68 @@ def add_label(paragraph: etree._Element, ids: DrawingIds, label: TextLabel) -> i
     sub(line, "a:noFill")
     _text_box(wsp, label.text, label.size_pt, label.align, label.bold, label.italic)
     _body_pr(wsp, wrap="none", anchor="t")
+    return wsp
+
+
+def _graphic(anchor: etree._Element, uri: str) -> etree._Element:
+    return sub(sub(anchor, "a:graphic"), "a:graphicData", {"uri": uri})
+
+
+def add_label(paragraph: etree._Element, ids: DrawingIds, label: TextLabel) -> int:
+    """A text box of its own at the label's page position (the page number, outside the chart)."""
+    anchor, shape_id = _anchor(paragraph, ids, label.x, label.y, label.w, label.h, f"Label {label.text}")
+    wsp = label_shape(None, label)
+    # A lone shape's offset is the anchor's; inside the shape it starts at 0, 0.
+    offset = wsp.find(f"{qn('wps:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+    offset.set("x", "0")
+    offset.set("y", "0")
+    _graphic(anchor, WPS_URI).append(wsp)
     return shape_id
+
+
+def add_chart(paragraph: etree._Element, ids: DrawingIds, members: list[tuple[etree._Element, Box]], name: str,
+              descr: str, chart_id: int) -> None:
+    """A page's chart: a drawing canvas for Word, the same shapes as a group for every other reader.
+
+    Word keeps glued connectors on their symbols while a symbol is moved only inside a drawing
+    canvas; LibreOffice 7.4 cannot open a file with a bare canvas but reads mc:AlternateContent and
+    takes the fallback when it does not know what the choice requires. Both copies hold the very
+    same members, ids and glue, so each reader sees one whole chart.
+    """
+    left = min(box[0] for _, box in members)
+    top = min(box[1] for _, box in members)
+    right = max(box[0] + box[2] for _, box in members)
+    bottom = max(box[1] + box[3] for _, box in members)
+    run = sub(paragraph, "w:r")
+    alternate = sub(run, "mc:AlternateContent")
+    choice = sub(alternate, "mc:Choice", {"Requires": "wpc"})
+    margin = CANVAS_MARGIN_MM
+    anchor, _ = _anchor(choice, ids, left - margin, top - margin, right - left + 2 * margin,
+                        bottom - top + 2 * margin, name, descr, shape_id=chart_id)
+    canvas = etree.SubElement(_graphic(anchor, WPC_URI), qn("wpc:wpc"), nsmap={"wpc": NS["wpc"]})
+    sub(canvas, "wpc:bg")
+    sub(canvas, "wpc:whole")
+    dx, dy = emu(left - margin), emu(top - margin)
+    for member, _ in members:
+        # A canvas has no child space of its own: members sit in EMU from its top-left corner.
+        copy = deepcopy(member)
+        offset = copy.find(f"{qn('wps:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+        offset.set("x", str(int(offset.get("x")) - dx))
+        offset.set("y", str(int(offset.get("y")) - dy))
+        canvas.append(copy)
+    fallback = sub(alternate, "mc:Fallback")
+    anchor, _ = _anchor(fallback, ids, left, top, right - left, bottom - top, name, descr, shape_id=chart_id)
+    group = etree.SubElement(_graphic(anchor, WPG_URI), qn("wpg:wgp"), nsmap={"wpg": NS["wpg"]})
+    sub(group, "wpg:cNvGrpSpPr")
+    # The group's box is the tight union of its members (LibreOffice stretches a group whose members
+    # do not fill it) and its child space is the page in EMU, so members keep the model's millimetres.
+    xfrm = sub(sub(group, "wpg:grpSpPr"), "a:xfrm")
+    sub(xfrm, "a:off", {"x": 0, "y": 0})
+    sub(xfrm, "a:ext", {"cx": emu(right - left), "cy": emu(bottom - top)})
+    sub(xfrm, "a:chOff", {"x": emu(left), "y": emu(top)})
+    sub(xfrm, "a:chExt", {"cx": emu(right - left), "cy": emu(bottom - top)})
+    for member, _ in members:
+        group.append(member)
 
 
 def add_picture(paragraph: etree._Element, ids: DrawingIds, r_id: str, x: float, y: float, w: float, h: float,
