@@ -99,7 +99,39 @@ def _iso(value: dt.date | None) -> str | None:
 # ---- sop-fixture/1 ----------------------------------------------------------------------
 
 
+def _one_line(text: str, limit: int = 400) -> str:
+    """A message as one printable line: line breaks as spaces, lone surrogates escaped, at most `limit` long."""
+    text = " ".join(text.encode("utf-8", "backslashreplace").decode("utf-8").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value from the file as it may appear in a message."""
+    return _one_line(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)[:200]
+                     if isinstance(value, (list, dict, int, float, bool)) or value is None else _describe(value), limit)
+
+
+def _guarded(reader, data: Any, what: str) -> Sop:
+    """`reader(data)`, failing only with InterchangeError in one line, whatever the data holds."""
+    try:
+        return reader(data)
+    except InterchangeError as exc:
+        raise InterchangeError(_one_line(str(exc))) from None
+    except RecursionError:
+        raise InterchangeError(f"Isi {what} bersarang terlalu dalam; bukan data SOP.") from None
+    except MemoryError:
+        raise InterchangeError(f"Isi {what} terlalu besar untuk dibaca.") from None
+    except Exception:  # noqa: BLE001 - any odd type anywhere still ends in one Indonesian sentence
+        raise InterchangeError(f"Isi {what} tidak berbentuk SOP: ada bagian yang jenis atau susunannya tidak "
+                               "dikenal.") from None
+
+
 def sop_from_fixture(data: Any) -> Sop:
+    """An SOP from sop-fixture/1 data; InterchangeError (one Indonesian line naming the field) for anything else."""
+    return _guarded(_fixture_to_sop, data, f"berkas {FIXTURE_FORMAT}")
+
+
+def _fixture_to_sop(data: Any) -> Sop:
     _expect(data, dict, "berkas", "objek JSON")
     ident = Identity(
         instansi=_str(data, "instansi", ""),
@@ -316,6 +348,11 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
 
 
 def sop_from_native(data: Any) -> Sop:
+    """An SOP from SOP Desk's own sopdesk/1 data; InterchangeError (one Indonesian line) for anything else."""
+    return _guarded(_native_to_sop, data, f"data {NATIVE_FORMAT}")
+
+
+def _native_to_sop(data: Any) -> Sop:
     _expect(data, dict, "berkas", "objek JSON")
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION:
@@ -472,18 +509,43 @@ def sop_from_data(data: Any, notes: list[str] | None = None) -> Sop:
         if notes is not None:
             notes.extend(found)
         return sop
+    if tag is None:
+        raise InterchangeError(f"Berkas tidak punya tanda \"format\": SOP Desk membaca berkas JSON berformat "
+                               f"{FIXTURE_FORMAT} atau {NATIVE_FORMAT}.")
     raise InterchangeError(
-        f"Format \"{tag}\" tidak dikenal: SOP Desk membaca berkas JSON berformat {FIXTURE_FORMAT} atau {NATIVE_FORMAT}."
+        f"Format \"{_shown(tag)}\" tidak dikenal: SOP Desk membaca berkas JSON berformat {FIXTURE_FORMAT} atau "
+        f"{NATIVE_FORMAT}."
     )
 
 
+_JSON_PROBLEMS = (
+    ("Expecting value", "nilai yang diharapkan tidak ada"),
+    ("Expecting ',' delimiter", "kurang tanda koma"),
+    ("Expecting ':' delimiter", "kurang tanda titik dua"),
+    ("Expecting property name", "nama kunci harus diapit tanda kutip ganda"),
+    ("Unterminated string", "teks tidak ditutup tanda kutip"),
+    ("Invalid control character", "ada karakter kendali di dalam teks"),
+    ("Invalid \\escape", "garis miring terbalik (\\) yang tidak sah di dalam teks"),
+    ("Invalid \\u", "kode \\u yang tidak sah di dalam teks"),
+    ("Extra data", "ada isi lain setelah akhir data JSON"),
+)
+
+
 def parse_json_text(text: str, name: str) -> Any:
+    """The JSON value of `text`; InterchangeError in one Indonesian line for anything that is not JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InterchangeError(
-            f"{name}: bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}: {exc.msg})."
-        ) from None
+        problem = next((ours for theirs, ours in _JSON_PROBLEMS if exc.msg.startswith(theirs)),
+                       "susunan JSON tidak sah")
+        raise InterchangeError(f"{name}: bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno}: {problem}).") from None
+    except RecursionError:
+        raise InterchangeError(f"{name}: data JSON bersarang terlalu dalam (ratusan tingkat kurung); bukan berkas "
+                               "SOP.") from None
+    except MemoryError:
+        raise InterchangeError(f"{name}: data JSON terlalu besar untuk dibaca.") from None
+    except ValueError:  # an integer of thousands of digits
+        raise InterchangeError(f"{name}: data JSON memuat angka yang terlalu panjang; bukan berkas SOP.") from None
 
 
 MAX_JSON_BYTES = 50 * 1024 * 1024  # as the library's limit for one SOP file
@@ -508,10 +570,14 @@ def read_sop_json(path: str | Path, notes: list[str] | None = None) -> Sop:
     try:
         return sop_from_data(parse_json_text(text, str(path)), notes)
     except InterchangeError as exc:
-        message = str(exc)
+        message = _one_line(str(exc), 600)
         if not message.startswith(str(path)):
             message = f"{path}: {message}"
         raise InterchangeError(message) from None
+    except RecursionError:
+        raise InterchangeError(f"{path}: isi berkas bersarang terlalu dalam; bukan berkas SOP.") from None
+    except Exception:  # noqa: BLE001 - whatever the content, one Indonesian sentence
+        raise InterchangeError(f"{path}: isi berkas tidak berbentuk SOP yang dapat dibaca.") from None
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -621,7 +621,10 @@ def _import_bytes(data: bytes, folder: Path) -> None:
     try:
         result = import_xlsx(path)
     except XlsxImportError as exc:
-        assert str(exc)
+        # What is wrong, in one Indonesian line; never "(ValueError)" or "(AttributeError: ...)".
+        message = str(exc)
+        assert message.startswith(path.name) and "\n" not in message
+        assert "Error" not in message and not re.search(r"\([A-Z][A-Za-z]+(Error|Exception)\b", message)
     else:
         assert all(isinstance(sop, Sop) and isinstance(report, ImportReport) for sop, report in result.sops)
 

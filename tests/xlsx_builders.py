@@ -51,7 +51,8 @@ BOXES = (("dasar_hukum", "kualifikasi_pelaksana"), ("keterkaitan", "peralatan_pe
 class Style:
     """How the person who made the sheet worked."""
 
-    drawing: str = "legacy"  # "legacy", "loose", "glued", "marks" (no shapes, ✓ in cells)
+    drawing: str = "legacy"  # "legacy", "loose", "glued", "marks" (no shapes, ✓ in cells), "pictures" (symbols
+    # pasted as pictures, arrows glued to them)
     one_sheet: bool = False  # identity above the flowchart on one sheet
     labels: dict[str, str] = field(default_factory=lambda: dict(OFFICIAL_LABELS))
     dates: str = "weekday"  # "weekday" ("Senin, 05 Januari 2026"), "plain" ("5 Januari 2026"), "excel"
@@ -59,11 +60,16 @@ class Style:
     box_label_rows: bool = False  # box label in its own row, items in the cell below
     numbering_row: bool = False
     page_break_after: tuple[int, ...] = ()  # step numbers after which the header is pasted again
+    spacer_pair_after: tuple[int, ...] = ()  # steps followed by two unnumbered rows holding an off-page pair
     merged_steps: tuple[int, ...] = ()  # steps spanning two merged rows
     branch_labels: str = "ya-tidak"  # "ya-tidak", "y-t", "words", "custom" (not yes/no words), "none"
     captions: dict[str, str] = field(default_factory=dict)  # header caption overrides
     offpage_labels: bool = False  # number the off-page pentagon pairs
     formula_waktu: bool = False  # Waktu typed as a formula (="10 Menit"); openpyxl saves no result for it
+    boxes_in_columns: bool = False  # each box its own rows: label across A:C, then number in A, text in B:C
+    title_above_flowchart: bool = False  # "Nama SOP : ..." typed again above the flowchart table
+    split_after: int = 0  # the flowchart goes on in a second sheet after this step (header repeated there)
+    picture_format: str = "png"  # with drawing="pictures": "png" (drawn outlines) or "emf" (not decodable)
 
 
 # ---- the sheet grid, as the builder lays it out -------------------------------------------------------
@@ -140,6 +146,19 @@ def _write_identity(ws, sop: Sop, style: Style, geo: Geometry, top: int) -> int:
     r += 1
     ws.cell(top, 1, "\n".join([ident.instansi] + ident.unit_lines)).alignment = wrap
     ws.merge_cells(start_row=top, start_column=1, end_row=r - 1, end_column=1)
+    if style.boxes_in_columns:
+        # As many offices type it: the number in its own narrow column, the text merged beside it.
+        for key in [k for pair in BOXES for k in pair]:
+            ws.cell(r, 1, f"{lab[key].upper()} :")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+            r += 1
+            for n, item in enumerate(getattr(ident, key), start=1):
+                ws.cell(r, 1, n)
+                ws.cell(r, 2, item).alignment = wrap
+                ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+                r += 1
+            r += 1  # an empty row before the next box
+        return r
     for left, right in BOXES:
         for key, col in ((left, 1), (right, 2)):
             items = getattr(ident, key)
@@ -166,6 +185,7 @@ class FlowLayout:
     step_rows: list[tuple[int, int]] = field(default_factory=list)  # (first, last) row per step
     actor_cols: list[int] = field(default_factory=list)
     pages: list[list[int]] = field(default_factory=list)  # step indexes per page
+    spacers: dict[int, tuple[int, int]] = field(default_factory=dict)  # step index -> its two spacer rows
 
 
 def _write_header(ws, sop: Sop, style: Style, r: int, actor_cols: list[int], after: int) -> int:
@@ -195,7 +215,7 @@ def _write_header(ws, sop: Sop, style: Style, r: int, actor_cols: list[int], aft
     return r
 
 
-def _write_flowchart(ws, sop: Sop, style: Style, geo: Geometry, top: int) -> FlowLayout:
+def _write_flowchart(ws, sop: Sop, style: Style, geo: Geometry, top: int, first_number: int = 1) -> FlowLayout:
     actor_cols = list(range(3, 3 + len(sop.actors)))
     after = 3 + len(sop.actors)
     for col, width in [(1, 5.0), (2, 38.0)] + [(c, 16.0) for c in actor_cols] + [
@@ -203,6 +223,9 @@ def _write_flowchart(ws, sop: Sop, style: Style, geo: Geometry, top: int) -> Flo
         geo.widths[col] = max(geo.widths.get(col, 0), width)
     names = {a.id: i for i, a in enumerate(sop.actors)}
     layout = FlowLayout(actor_cols=actor_cols, pages=[[]])
+    if style.title_above_flowchart:
+        ws.cell(top, 1, f"Nama SOP : {sop.identity.nama}")
+        top += 2
     layout.header_rows.append(top)
     r = _write_header(ws, sop, style, top, actor_cols, after)
     for i, step in enumerate(sop.steps):
@@ -212,7 +235,7 @@ def _write_flowchart(ws, sop: Sop, style: Style, geo: Geometry, top: int) -> Flo
         waktu = step.waktu.display()
         if style.formula_waktu and waktu:
             waktu = f'="{waktu}"'
-        texts = [i + 1, step.kegiatan] + [None] * len(actor_cols) + [
+        texts = [i + first_number, step.kegiatan] + [None] * len(actor_cols) + [
             step.kelengkapan, waktu, step.output, step.keterangan]
         for col, value in enumerate(texts, start=1):
             if value not in (None, ""):
@@ -225,6 +248,11 @@ def _write_flowchart(ws, sop: Sop, style: Style, geo: Geometry, top: int) -> Flo
         layout.step_rows.append((r, r + span - 1))
         layout.pages[-1].append(i)
         r += span
+        if (i + 1) in style.spacer_pair_after and i + 1 < len(sop.steps):
+            # Two thin rows with no number: the arrow leaves through a pentagon and comes back through another.
+            geo.heights[r] = geo.heights[r + 1] = 16.0
+            layout.spacers[i] = (r, r + 1)
+            r += 2
         if (i + 1) in style.page_break_after and i + 1 < len(sop.steps):
             geo.heights[r] = 12.0  # room for the outgoing off-page pentagon, as people leave it
             r += 1
@@ -253,6 +281,7 @@ class _Shape:
     flip_v: bool = False
     glue: tuple[int | None, int | None] = (None, None)
     id: int = 0
+    image: bytes = b""  # for kind "pic": the picture placed instead of a drawn shape
 
 
 PRESETS = {Symbol.TERMINATOR: "flowChartTerminator", Symbol.PROCESS: "flowChartProcess",
@@ -262,8 +291,9 @@ PRESETS = {Symbol.TERMINATOR: "flowChartTerminator", Symbol.PROCESS: "flowChartP
 class _Drawer:
     """Symbols and arrows for a flowchart, in sheet EMU, in one of the hand-made styles."""
 
-    def __init__(self, sop: Sop, style: Style, geo: Geometry, flow: FlowLayout) -> None:
+    def __init__(self, sop: Sop, style: Style, geo: Geometry, flow: FlowLayout, steps: range | None = None) -> None:
         self.sop, self.style, self.geo, self.flow = sop, style, geo, flow
+        self.steps = steps if steps is not None else range(len(sop.steps))  # the steps on this sheet
         self.shapes: list[_Shape] = []
         self.next_id = 2
         self.boxes: dict[tuple[int, int], _Shape] = {}  # (step, actor) -> symbol
@@ -279,12 +309,13 @@ class _Drawer:
         return (self.geo.left(col) + self.geo.left(col + 1)) / 2
 
     def band(self, index: int) -> tuple[float, float]:
-        first, last = self.flow.step_rows[index]
+        first, last = self.flow.step_rows[index - self.steps.start]
         return self.geo.top(first), self.geo.top(last + 1)
 
     def symbols(self) -> None:
         order = {a.id: i for i, a in enumerate(self.sop.actors)}
-        for i, step in enumerate(self.sop.steps):
+        for i in self.steps:
+            step = self.sop.steps[i]
             top, bottom = self.band(i)
             symbol = resolved_symbol(self.sop, i)
             h = (bottom - top) * (0.55 if symbol is Symbol.DECISION else 0.3)
@@ -327,7 +358,7 @@ class _Drawer:
         src, dst = self.source_box(i, target), self.target_box(target)
         sx, sy = src.x + src.w / 2, src.y + src.h
         tx = dst.x + dst.w / 2
-        glue = (src.id, dst.id) if self.style.drawing == "glued" else (None, None)
+        glue = (src.id, dst.id) if self.style.drawing in ("glued", "pictures") else (None, None)
         if target < i and abs(tx - sx) < 1000:
             # A loop back within one column goes round the side, as a person draws it, not over the
             # forward arrow: out of the right side, up a corridor, into the target's right side.
@@ -388,6 +419,45 @@ class _Drawer:
         self.line([(nx + size / 2, ny + size * 0.9), (nx + size / 2, dst.y)],
                   glue=(entry.id, dst.id) if self.style.drawing == "glued" else (None, None))
 
+    def spacer_pair(self, i: int, j: int, label: str = "") -> None:
+        """Step i to step j through a pentagon pair in the unnumbered rows between them."""
+        src, dst = self.source_box(i, j), self.target_box(j)
+        first, second = self.flow.spacers[i]
+        size = 4 * EMU_MM
+        sx, dx = src.x + src.w / 2, dst.x + dst.w / 2
+        ey = self.geo.top(first) + 0.5 * EMU_MM
+        exit_ = self.add(_Shape("sp", sx - size / 2, ey, size, size, prst="homePlate"))
+        self.line([(sx, src.y + src.h), (sx, ey)], glue=(src.id, exit_.id) if self.style.drawing == "glued"
+                  else (None, None))
+        if label:
+            self.add(_Shape("sp", sx + 1.2 * EMU_MM, src.y + src.h + 0.5 * EMU_MM, 7 * EMU_MM, 3.5 * EMU_MM,
+                            prst="rect", text=label, textbox=True))
+        ny = self.geo.top(second) + 0.5 * EMU_MM
+        entry = self.add(_Shape("sp", dx - size / 2, ny, size, size, prst="homePlate"))
+        self.line([(dx, ny + size), (dx, dst.y)], glue=(entry.id, dst.id) if self.style.drawing == "glued"
+                  else (None, None))
+
+    def sheet_exit(self, i: int, label: str = "") -> None:
+        """The flow leaves this sheet under step i: an arrow into an off-page connector."""
+        src, size = self.target_box(i), 5 * EMU_MM
+        _, bottom = self.band(i)
+        ex, ey = src.x + src.w / 2 - size / 2, bottom + 0.5 * EMU_MM
+        exit_ = self.add(_Shape("sp", ex, ey, size, size * 0.9, prst="flowChartOffpageConnector"))
+        self.line([(src.x + src.w / 2, src.y + src.h), (src.x + src.w / 2, ey)],
+                  glue=(src.id, exit_.id) if self.style.drawing == "glued" else (None, None))
+        if label:
+            self.add(_Shape("sp", src.x + src.w / 2 + 1.2 * EMU_MM, src.y + src.h + 0.5 * EMU_MM, 7 * EMU_MM,
+                            3.5 * EMU_MM, prst="rect", text=label, textbox=True))
+
+    def sheet_entry(self, j: int) -> None:
+        """The flow comes onto this sheet at step j: an off-page connector above it, an arrow down into it."""
+        dst, size = self.target_box(j), 5 * EMU_MM
+        top, _ = self.band(j)
+        nx, ny = dst.x + dst.w / 2 - size / 2, top + 0.3 * EMU_MM
+        entry = self.add(_Shape("sp", nx, ny, size, size * 0.9, prst="flowChartOffpageConnector"))
+        self.line([(nx + size / 2, ny + size * 0.9), (nx + size / 2, dst.y)],
+                  glue=(entry.id, dst.id) if self.style.drawing == "glued" else (None, None))
+
     def flows(self) -> None:
         sop = self.sop
         index = {s.id: k for k, s in enumerate(sop.steps)}
@@ -395,19 +465,56 @@ class _Drawer:
         words = {"ya-tidak": ("Ya", "Tidak"), "y-t": ("Y", "T"), "none": ("", ""),
                  "words": ("Setuju", "Ditolak"), "custom": ("Elektronik", "Tercetak")}[self.style.branch_labels]
         pair = 1
-        for i, step in enumerate(sop.steps):
+        if self.steps.start > 0:
+            self.sheet_entry(self.steps.start)
+        for i in self.steps:
+            step = sop.steps[i]
             if resolved_symbol(sop, i) is Symbol.DECISION:
                 for target, word, side in ((step.yes_target, words[0], False), (step.no_target, words[1], True)):
+                    if target is not None and target != END and index[target] == self.steps.stop:
+                        self.sheet_exit(i, word)  # on to the first step of the next sheet
+                        continue
+                    if target is not None and target != END and index[target] not in self.steps:
+                        raise ValueError("the builder draws no other decision branch across sheets")
                     if target == END:
                         self.exit_arrow(i, word, side)
+                    elif target is not None and index[target] == i + 1 and i in self.flow.spacers:
+                        self.spacer_pair(i, i + 1, word)
                     elif target is not None:
                         self.arrow(i, index[target], word)
             elif i + 1 < len(sop.steps):
-                if i in last_on_page:
+                if i + 1 not in self.steps:
+                    self.sheet_exit(i)
+                elif i in self.flow.spacers:
+                    self.spacer_pair(i, i + 1)
+                elif i in last_on_page:
                     self.offpage(i, last_on_page[i], str(pair) if self.style.offpage_labels else "")
                     pair += 1
                 else:
                     self.arrow(i, i + 1)
+
+
+def symbol_picture(symbol: Symbol, width: int = 220, height: int = 110) -> bytes:
+    """A PNG of a flowchart symbol as people paste them: black outline on white, a few strokes of 'text'."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    pad = 6
+    box = (pad, pad, width - pad, height - pad)
+    if symbol is Symbol.DECISION:
+        cx, cy = width / 2, height / 2
+        draw.polygon([(cx, pad), (width - pad, cy), (cx, height - pad), (pad, cy)], outline="black", width=3)
+    elif symbol is Symbol.TERMINATOR:
+        draw.rounded_rectangle(box, radius=(height - 2 * pad) // 2, outline="black", width=3)
+    else:
+        draw.rectangle(box, outline="black", width=3)
+    for k in range(2):  # the words typed inside the box
+        y = height / 2 - 8 + 12 * k
+        draw.line([(width * 0.38, y), (width * 0.62, y)], fill="black", width=3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def _shape_xml(s: _Shape, place) -> str:
@@ -415,6 +522,11 @@ def _shape_xml(s: _Shape, place) -> str:
     x, y, w, h = place(s.x, s.y, s.w, s.h)
     flips = (' flipH="1"' if s.flip_h else "") + (' flipV="1"' if s.flip_v else "")
     xfrm = f'<a:xfrm{flips}><a:off x="{int(x)}" y="{int(y)}"/><a:ext cx="{int(w)}" cy="{int(h)}"/></a:xfrm>'
+    if s.kind == "pic":
+        return (f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="{s.id}" name="Gambar {s.id}"/><xdr:cNvPicPr>'
+                f'<a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill>'
+                f'<a:blip r:embed="rIdImg{s.id}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
+                f'<xdr:spPr>{xfrm}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic>')
     outline = ('<a:ln w="9525"><a:noFill/></a:ln>' if s.no_outline else
                '<a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill>'
                + ('<a:tailEnd type="triangle"/>' if s.head else "") + "</a:ln>")
@@ -471,8 +583,10 @@ def drawing_xml(shapes: list[_Shape], geo: Geometry, style: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr {NS_DECL}>{body}</xdr:wsDr>'
 
 
-def inject_drawing(xlsx: bytes, sheet_part: str, drawing: str, number: int = 1) -> bytes:
-    """Add a drawing part to an openpyxl-saved workbook: part, sheet rels, <drawing r:id>, content type."""
+def inject_drawing(xlsx: bytes, sheet_part: str, drawing: str, number: int = 1,
+                   media: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+    """Add a drawing part to an openpyxl-saved workbook: part, sheet rels, <drawing r:id>, content type;
+    `media` (relationship id -> picture bytes and extension) adds the pictures the drawing embeds."""
     source = zipfile.ZipFile(io.BytesIO(xlsx))
     out = io.BytesIO()
     folder, base = sheet_part.rsplit("/", 1)
@@ -485,7 +599,10 @@ def inject_drawing(xlsx: bytes, sheet_part: str, drawing: str, number: int = 1) 
                        b'r:id="rIdDrawing1"/>')
                 data = data.replace(b"</worksheet>", tag + b"</worksheet>")
             elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", f'<Override PartName="/xl/drawings/drawing{number}.xml" '
+                defaults = "".join(f'<Default Extension="{ext}" ContentType="image/{"x-emf" if ext == "emf" else ext}"/>'
+                                   for ext in sorted({ext for _, ext in (media or {}).values()})
+                                   if f'Extension="{ext}"'.encode() not in data)
+                data = data.replace(b"</Types>", f'{defaults}<Override PartName="/xl/drawings/drawing{number}.xml" '
                                     'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
                                     '</Types>'.encode())
             target.writestr(info, data)
@@ -495,6 +612,16 @@ def inject_drawing(xlsx: bytes, sheet_part: str, drawing: str, number: int = 1) 
                         'Id="rIdDrawing1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                         f'drawing" Target="../drawings/drawing{number}.xml"/></Relationships>')
         target.writestr(f"xl/drawings/drawing{number}.xml", drawing)
+        if media:
+            rels = "".join(f'<Relationship Id="{rel}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                           f'relationships/image" Target="../media/d{number}_{rel}.{ext}"/>'
+                           for rel, (_, ext) in media.items())
+            target.writestr(f"xl/drawings/_rels/drawing{number}.xml.rels",
+                            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                            f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}'
+                            '</Relationships>')
+            for rel, (content, ext) in media.items():
+                target.writestr(f"xl/media/d{number}_{rel}.{ext}", content)
     return out.getvalue()
 
 
@@ -523,6 +650,27 @@ def build_workbook(sops: Sop | list[Sop], style: Style | None = None, stacked: b
             _write_identity(workbook.create_sheet(f"Identitas{suffix}"), sop, style, Geometry(), 1)
             flow_ws, geo, top = workbook.create_sheet(f"Flowchart{suffix}"), Geometry(), 1
             drawn.append((flow_ws, geo, []))
+        if style.split_after:
+            # The flowchart goes on in a sheet of its own, its numbering carried on; the flow leaves the
+            # first sheet through an off-page connector and comes onto the second through another.
+            k = style.split_after
+            first, rest = sop.clone(), sop.clone()
+            first.steps, rest.steps = first.steps[:k], rest.steps[k:]
+            layouts = [_write_flowchart(flow_ws, first, style, geo, top)]
+            more_geo = Geometry()
+            more_ws = workbook.create_sheet(f"Flowchart{suffix} (lanjutan)")
+            drawn.append((more_ws, more_geo, []))
+            layouts.append(_write_flowchart(more_ws, rest, style, more_geo, 1, first_number=k + 1))
+            if style.drawing != "marks":
+                for (_, sheet_geo, shapes), part, steps in zip(drawn[-2:], layouts,
+                                                               (range(0, k), range(k, len(sop.steps)))):
+                    drawer = _Drawer(sop, style, sheet_geo, part, steps)
+                    drawer.next_id = next_id
+                    drawer.symbols()
+                    drawer.flows()
+                    next_id = drawer.next_id
+                    shapes.extend(drawer.shapes)
+            continue
         layout = _write_flowchart(flow_ws, sop, style, geo, top)
         top = layout.step_rows[-1][1] + 4
         if style.drawing != "marks":
@@ -531,6 +679,13 @@ def build_workbook(sops: Sop | list[Sop], style: Style | None = None, stacked: b
             drawer.symbols()
             drawer.flows()
             next_id = drawer.next_id
+            if style.drawing == "pictures":
+                kinds = {prst: symbol for symbol, prst in PRESETS.items()}
+                for shape in drawer.shapes:
+                    if shape.kind == "sp" and shape.prst in kinds:
+                        shape.kind = "pic"
+                        shape.image = (symbol_picture(kinds[shape.prst]) if style.picture_format == "png"
+                                       else b"\x01\x00\x00\x00 EMF tidak dapat dibaca " * 4)
             drawn[-1][2].extend(drawer.shapes)
     for sheet, geo, _ in drawn:
         for col, width in geo.widths.items():
@@ -544,7 +699,9 @@ def build_workbook(sops: Sop | list[Sop], style: Style | None = None, stacked: b
     for n, (sheet, geo, shapes) in enumerate(drawn, start=1):
         if shapes:
             part = f"xl/worksheets/sheet{workbook.sheetnames.index(sheet.title) + 1}.xml"
-            data = inject_drawing(data, part, drawing_xml(shapes, geo, style.drawing), n)
+            ext = "png" if style.picture_format == "png" else "emf"
+            media = {f"rIdImg{s.id}": (s.image, ext) for s in shapes if s.kind == "pic"}
+            data = inject_drawing(data, part, drawing_xml(shapes, geo, style.drawing), n, media)
     return data
 
 

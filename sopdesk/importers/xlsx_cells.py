@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from ..labels import format_date
 from ..model import format_number
 from . import ImportReport
+from .vocabulary import MUTU_BAKU_ORDER, header_kind
 
 MAX_ROWS = 3000
 """Rows scanned per sheet; an SOP of a few hundred steps with repeated headers stays far below."""
@@ -30,11 +31,6 @@ EMU_PER_MM = 36000
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
-
-
-def norm(text: str) -> str:
-    """Caption form: lower case, punctuation and line breaks as single spaces."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
 
 
 def cell_name(row: int, col: int) -> str:
@@ -64,6 +60,19 @@ class SheetMeta:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, first col, last row, last col
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     drawing_ids: list[str] = field(default_factory=list)
+    cells: int = 0  # <c> elements met, in every row
+    filled: int = 0  # of those, cells holding a value, a formula or a text
+    last_row: int = 0  # last row and column (within the scanned ones) of a cell that holds something
+    last_col: int = 0
+
+
+def _number(text: str | None, default: float, low: float = 0.0, high: float = 1e6) -> float:
+    """A size attribute as a finite number within [low, high]; odd text reads as the default."""
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return min(max(value, low), high) if math.isfinite(value) else default
 
 
 def _col_px(width: float) -> int:
@@ -84,8 +93,20 @@ def _ref_to_rc(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), col
 
 
-def scan_sheet(stream: IO[bytes]) -> SheetMeta:
-    """Stream the sheet part once; rows past MAX_ROWS are parsed (to reach the merges) but not looked into."""
+class TooManyCells(Exception):
+    """The sheet holds more cells than the workbook's budget has left."""
+
+    def __init__(self, cells: int) -> None:
+        super().__init__(cells)
+        self.cells = cells
+
+
+def scan_sheet(stream: IO[bytes], cell_budget: tuple[int, int] | None = None) -> SheetMeta:
+    """Stream the sheet part once; rows past MAX_ROWS are parsed (to reach the merges) but not looked into.
+
+    TooManyCells when the sheet has more filled cells, or cells at all, than `cell_budget` allows: the values
+    are then never read.
+    """
     meta = SheetMeta()
     tags = [f"{_MAIN}{t}" for t in ("sheetFormatPr", "col", "row", "mergeCell", "drawing")]
     row_counter = 0
@@ -94,26 +115,33 @@ def scan_sheet(stream: IO[bytes]) -> SheetMeta:
         tag = elem.tag[len(_MAIN):]
         if tag == "row":
             r = elem.get("r")
-            row_counter = int(r) if r and r.isdigit() else row_counter + 1
+            row_counter = int(r) if r and r.isdigit() and len(r) < 8 else row_counter + 1
             if row_counter <= MAX_ROWS:
                 _scan_row(elem, row_counter, meta)
+            else:
+                meta.cells += len(elem)
+                meta.filled += sum(1 for cell in elem if len(cell))
+            if cell_budget is not None and (meta.filled > cell_budget[0] or meta.cells > cell_budget[1]):
+                raise TooManyCells(meta.filled)
         elif tag == "sheetFormatPr":
             if elem.get("defaultRowHeight"):
-                meta.default_row_pt = float(elem.get("defaultRowHeight"))
+                meta.default_row_pt = _number(elem.get("defaultRowHeight"), 15.0, high=409.0)
             if elem.get("zeroHeight") in ("1", "true"):
                 meta.default_row_pt = 0.0
             if elem.get("defaultColWidth"):
-                meta.default_col_px = _col_px(float(elem.get("defaultColWidth")))
+                meta.default_col_px = _col_px(_number(elem.get("defaultColWidth"), 8.43, high=255.0))
             elif elem.get("baseColWidth"):
                 # Excel pads the base width by 5 px and rounds up to a multiple of 8.
-                meta.default_col_px = math.ceil((int(float(elem.get("baseColWidth"))) * 7 + 5) / 8) * 8
+                base = int(_number(elem.get("baseColWidth"), 8.0, high=255.0))
+                meta.default_col_px = math.ceil((base * 7 + 5) / 8) * 8
         elif tag == "col":
-            first, last = int(elem.get("min", "1")), min(int(elem.get("max", "1")), MAX_COLS + 200)
+            first = int(_number(elem.get("min"), 1.0, low=1.0, high=16384.0))
+            last = min(int(_number(elem.get("max"), first, low=1.0, high=16384.0)), MAX_COLS + 200)
             for col in range(first, last + 1):
                 if elem.get("hidden") in ("1", "true"):
                     meta.hidden_cols.add(col)
                 if elem.get("width"):
-                    meta.col_widths[col] = max(0.0, float(elem.get("width")))
+                    meta.col_widths[col] = _number(elem.get("width"), 8.43, high=255.0)
         elif tag == "mergeCell":
             first_ref, _, last_ref = (elem.get("ref") or "").partition(":")
             a, b = _ref_to_rc(first_ref), _ref_to_rc(last_ref or first_ref)
@@ -132,12 +160,19 @@ def _scan_row(elem: etree._Element, row: int, meta: SheetMeta) -> None:
     if elem.get("hidden") in ("1", "true"):
         meta.hidden_rows.add(row)
     if elem.get("ht"):
-        meta.row_heights[row] = max(0.0, float(elem.get("ht")))
+        meta.row_heights[row] = _number(elem.get("ht"), 15.0, high=409.0)
     col = 0
     for cell in elem.iterchildren(f"{_MAIN}c"):
+        meta.cells += 1
         place = _ref_to_rc(cell.get("r") or "")
         col = place[1] if place else col + 1
-        if col <= MAX_COLS and cell.find(f"{_MAIN}f") is not None and not (cell.findtext(f"{_MAIN}v") or "").strip():
+        if not len(cell):
+            continue
+        meta.filled += 1
+        if col > MAX_COLS:
+            continue
+        meta.last_row, meta.last_col = max(meta.last_row, row), max(meta.last_col, col)
+        if cell.find(f"{_MAIN}f") is not None and not (cell.findtext(f"{_MAIN}v") or "").strip():
             meta.formulas_without_value.add((row, col))
 
 
@@ -169,6 +204,8 @@ class Grid:
         self._col_edges = [0]
         self._row_edges = [0]
         self.misses: set[tuple[int, int]] = set()
+        self.identity_labels: dict[tuple[int, int], tuple[str, str]] | None = None  # see xlsx_identity
+        self._texts: dict[tuple[int, int], str] = {}  # value_text of each filled cell, once worked out
 
     # -- values
     def span(self, row: int, col: int) -> tuple[int, int, int, int]:
@@ -181,6 +218,9 @@ class Grid:
     def text(self, row: int, col: int) -> str:
         """The cell as text; formulas without a saved result and error values read as empty and are noted."""
         r0, c0, _, _ = self.span(row, col)
+        known = self._texts.get((r0, c0))
+        if known is not None:
+            return known
         value = self.values.get((r0, c0))
         if value is None:
             if (r0, c0) in self.meta.formulas_without_value:
@@ -189,7 +229,8 @@ class Grid:
         if isinstance(value, str) and value.strip() in _ERROR_VALUES:
             self.misses.add((r0, c0))
             return ""
-        return value_text(value)
+        text = self._texts[(r0, c0)] = value_text(value)
+        return text
 
     def cells_in_row(self, row: int) -> list[int]:
         return self._row_cells.get(row, [])
@@ -275,10 +316,14 @@ def value_text(value: Any) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
-def read_values(worksheet: Any) -> dict[tuple[int, int], Any]:
-    """Non-empty cached values of a read-only openpyxl sheet, within the scanned rows and columns."""
+def read_values(worksheet: Any, meta: SheetMeta | None = None) -> dict[tuple[int, int], Any]:
+    """Non-empty cached values of a read-only openpyxl sheet, within the scanned rows and columns (and, with
+    the sheet's scan, no further than its last filled cell)."""
     values: dict[tuple[int, int], Any] = {}
-    for r, row in enumerate(worksheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLS, values_only=True),
+    max_row, max_col = (MAX_ROWS, MAX_COLS) if meta is None else (meta.last_row, meta.last_col)
+    if max_row < 1 or max_col < 1:
+        return values
+    for r, row in enumerate(worksheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True),
                             start=1):
         for c, value in enumerate(row, start=1):
             if value is not None and not (isinstance(value, str) and not value.strip()):
@@ -288,27 +333,9 @@ def read_values(worksheet: Any) -> dict[tuple[int, int], Any]:
 
 # ---- the flowchart table ---------------------------------------------------------------------------
 
-_CAPTIONS = {
-    "no": {"no", "nomor", "no urut", "nomor urut", "nomer"},
-    "kegiatan": {"kegiatan", "aktivitas", "uraian kegiatan", "uraian aktivitas", "uraian prosedur", "uraian",
-                 "prosedur", "langkah kegiatan", "rincian kegiatan", "uraian langkah"},
-    "pelaksana": {"pelaksana", "pelaksana kegiatan"},
-    "mutu_baku": {"mutu baku"},
-    "kelengkapan": {"kelengkapan", "persyaratan kelengkapan", "persyaratan perlengkapan", "kelengkapan persyaratan",
-                    "persyaratan", "perlengkapan", "input", "syarat kelengkapan"},
-    "waktu": {"waktu", "durasi", "waktu menit", "lama waktu"},
-    "output": {"output", "keluaran", "hasil", "output keluaran"},
-    "keterangan": {"keterangan", "ket", "catatan"},
-}
-MUTU_BAKU_ORDER = ("kelengkapan", "waktu", "output")
-
-
 def caption_kind(text: str) -> str | None:
-    key = norm(text)
-    for kind, names in _CAPTIONS.items():
-        if key in names:
-            return kind
-    return None
+    """The flowchart column a header caption names (see vocabulary.HEADER_WORDS)."""
+    return header_kind(text)
 
 
 @dataclass
@@ -374,6 +401,7 @@ def header_at(grid: Grid, row: int) -> Header | None:
         pr0, pc0, pr1, pc1 = grid.span(*found["pelaksana"])
         actor_row = pr1 + 1
         end_row = max(end_row, grid.span(actor_row, pc0)[2])
+    end_row = min(end_row, row + 6)  # a header is two or three rows; a merge can claim thousands
     # Sub-captions (Kelengkapan, Waktu, Output) sit in the second header row.
     for r in range(row + 1, end_row + 1):
         for col in grid.cells_in_row(r):

@@ -1,7 +1,9 @@
 """The identity page of a hand-made SOP sheet: labels in any wording, the values beside or under them."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -11,42 +13,8 @@ from ..dates import parse_date as read_typed_date
 from ..labels import BOX_TITLES, IDENTITY_LABELS, MONTHS
 from ..model import LIST_BOXES, Identity, IdLabel, Signer
 from . import ImportReport
-from .xlsx_cells import FlowTable, Grid, norm, value_text
-
-_IDENTITY_LABELS = (
-    ("nomor", r"(nomor|no|nomer)( sop| prosedur)+( ap)?"),
-    ("tanggal_pembuatan", r"(tanggal|tgl) (pembuatan|dibuat|penyusunan)"),
-    ("tanggal_revisi", r"(tanggal|tgl) revisi( .*)?"),
-    ("tanggal_efektif", r"(tanggal|tgl) (efektif|berlaku)"),
-    ("tanggal_pengesahan", r"(tanggal|tgl) (pengesahan|disahkan|penetapan)"),
-    ("disahkan", r"(disahkan|ditetapkan)( oleh)?|pengesahan"),
-    ("nama", r"(nama|judul)( sop| prosedur)+( ap)?( makro| mikro)?|sop( ap)?( makro| mikro)?"),
-    ("dasar_hukum", r"dasar hukum"),
-    ("kualifikasi_pelaksana", r"kualifikasi( pelaksana| pelaksanaan)?"),
-    ("keterkaitan", r"keterkaitan( dengan sop( lain)?| sop)?|sop terkait"),
-    ("peralatan_perlengkapan", r"peralatan( dan)?( perlengkapan)?|perlengkapan( dan)?( peralatan)?"),
-    ("peringatan", r"peringatan"),
-    ("pencatatan_pendataan", r"pencatatan( dan)?( pendataan)?|pendataan"),
-)
-_LABEL_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _IDENTITY_LABELS)
-SINGLE_FIELDS = ("nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "tanggal_pengesahan",
-                 "disahkan", "nama")
-_HEAD_SPLIT = re.compile(r"[:\n]")
-
-
-def identity_label(text: str) -> tuple[str, str] | None:
-    """(field, text after the label in the same cell) when a cell holds an identity label."""
-    if not text or len(text) > 4000:
-        return None
-    head, _, rest = text.partition(_HEAD_SPLIT.search(text).group(0)) if _HEAD_SPLIT.search(text) else (text, "", "")
-    key = norm(head)
-    if not key or len(key) > 60:
-        return None
-    for kind, pattern in _LABEL_RES:
-        if pattern.fullmatch(key):
-            return kind, rest.strip()
-    return None
-
+from .vocabulary import BOX_FIELDS, SINGLE_FIELDS, identity_label, norm
+from .xlsx_cells import MAX_COLS, FlowTable, Grid, value_text
 
 @dataclass
 class IdentityBlock:
@@ -56,31 +24,48 @@ class IdentityBlock:
     labels: dict[str, tuple[int, int, str]]  # field -> (row, col, text after the label in its cell)
 
 
+def _labels(grid: Grid) -> dict[tuple[int, int], tuple[str, str]]:
+    """Every cell of the sheet holding an identity label, looked up once per sheet."""
+    if grid.identity_labels is None:
+        found = {}
+        for place, value in grid.values.items():
+            label = identity_label(value) if isinstance(value, str) else None
+            if label:
+                found[place] = label
+        grid.identity_labels = found
+    return grid.identity_labels
+
+
 def label_rows(grid: Grid) -> set[int]:
     """Rows holding a single-value identity label (Nomor SOP, Nama SOP ...): a flowchart table ends there."""
-    rows = set()
-    for (r, _), value in grid.values.items():
-        found = identity_label(value) if isinstance(value, str) else None
-        if found and found[0] in SINGLE_FIELDS:
-            rows.add(r)
-    return rows
+    return {r for (r, _), (kind, _) in _labels(grid).items() if kind in SINGLE_FIELDS}
 
 
 def find_identity_blocks(grid: Grid, tables: list[FlowTable]) -> list[IdentityBlock]:
     """Identity labels outside the flowchart tables, grouped into one block per SOP."""
-    inside = [(t.first_row, t.last_row) for t in tables]
+    inside = sorted((t.first_row, t.last_row) for t in tables)
+    starts = [a for a, _ in inside]
+    reach = list(itertools.accumulate((b for _, b in inside), max))  # furthest table end so far
+
+    def in_table(r: int) -> bool:
+        k = bisect.bisect_right(starts, r) - 1
+        return k >= 0 and reach[k] >= r
+
+    def table_starts_between(low: int, high: int) -> bool:
+        k = bisect.bisect_right(starts, low)
+        return k < len(starts) and starts[k] <= high
+
     hits = []
-    for (r, c) in sorted(grid.values):
-        if any(a <= r <= b for a, b in inside) or grid.span(r, c)[:2] != (r, c):
+    for (r, c), (kind, rest) in sorted(_labels(grid).items()):
+        if in_table(r) or grid.span(r, c)[:2] != (r, c):
             continue
-        value = grid.values[(r, c)]
-        found = identity_label(value) if isinstance(value, str) else None
-        if found:
-            hits.append((r, c, found[0], found[1]))
+        hits.append((r, c, kind, rest))
     blocks: list[IdentityBlock] = []
     for r, c, kind, rest in hits:
         current = blocks[-1] if blocks else None
-        table_between = current is not None and any(current.last_row < a <= r for a, _ in inside)
+        if current is not None and _sub_heading(grid, current, kind, r, c):
+            continue  # "Peralatan :" inside the Peralatan/Perlengkapan box is part of its content
+        table_between = current is not None and table_starts_between(current.last_row, r)
         if current is None or kind in current.labels or table_between:
             current = IdentityBlock(sheet=grid.sheet, first_row=r, last_row=r, labels={})
             blocks.append(current)
@@ -96,6 +81,23 @@ def find_identity_blocks(grid: Grid, tables: list[FlowTable]) -> list[IdentityBl
         if block.labels:
             result.append(block)
     return result
+
+
+def _sub_heading(grid: Grid, block: IdentityBlock, kind: str, row: int, col: int) -> bool:
+    """Whether a label-like cell sits inside the box its label names, under that label (a sub-heading)."""
+    if kind not in BOX_FIELDS or kind not in block.labels:
+        return False
+    r, c, rest = block.labels[kind]
+    r0, c0, r1, c1 = grid.span(r, c)
+    return not rest and row > r1 and c0 <= col <= max(c1, _box_last_col(grid, r0, c0, c1)) and row <= r1 + 40
+
+
+def _box_last_col(grid: Grid, row: int, c0: int, c1: int) -> int:
+    """The last column of a box whose label starts at (row, c0): its merged width, else up to the next text."""
+    if c1 > c0:
+        return c1
+    following = [c for c in grid.cells_in_row(row) if c > c1]
+    return min(following) - 1 if following else min(c0 + 8, MAX_COLS)
 
 
 _NUMBERED = re.compile(r"^\s*(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[-•*·▪–])\s*")
@@ -162,7 +164,7 @@ def parse_date(raw: object) -> tuple[dt.date | None, bool]:
 def _value_right(grid: Grid, row: int, col: int) -> tuple[str, object, str]:
     """(text, raw value, address) of the first filled cell right of a label, skipping ":" cells."""
     r0, c0, r1, c1 = grid.span(row, col)
-    for r in range(r0, r1 + 1):
+    for r in range(r0, min(r1, r0 + MAX_LABEL_ROWS) + 1):
         c = c1 + 1
         while c <= c1 + 16:
             s = grid.span(r, c)
@@ -178,6 +180,7 @@ def _value_right(grid: Grid, row: int, col: int) -> tuple[str, object, str]:
 def _lines_right(grid: Grid, row: int, col: int, label_rows: set[int]) -> tuple[list[str], str]:
     """Text lines right of a tall label (Disahkan oleh), continuing down while the label column stays empty."""
     r0, c0, r1, c1 = grid.span(row, col)
+    r1 = min(r1, r0 + MAX_LABEL_ROWS)
     rows = list(range(r0, r1 + 1))
     r = r1 + 1
     while r <= r1 + 8 and r not in label_rows and not grid.text(r, c0):
@@ -231,30 +234,64 @@ def parse_signer(lines: list[str]) -> tuple[Signer, bool]:
     return signer, not lines
 
 
-def _box_text(grid: Grid, row: int, col: int, rest: str, label_rows: set[int]) -> tuple[str, str]:
-    """A box's content: after its label in the same cell, in the cells under it, or beside it."""
+MAX_LABEL_ROWS = 30
+"""Rows of a merged label cell looked beside; an identity row is never taller (a hostile merge can be 3,000)."""
+_BARE_NUMBER = re.compile(r"^\(?(\d{1,3}|[a-zA-Z])[.)]?$|^[-•*·▪–]$")
+
+
+def _box_row(grid: Grid, row: int, c0: int, last_col: int) -> list[str]:
+    """The texts of one row of a box, left to right, each merged range once."""
+    texts = []
+    c = c0
+    while c <= last_col:
+        s = grid.span(row, c)
+        if s[0] == row and s[1] == c:
+            text = grid.text(row, c)
+            if text:
+                texts.append(text)
+        c = max(c, s[3]) + 1
+    return texts
+
+
+def _row_line(texts: list[str]) -> str:
+    """One row of a box as one text; a number in its own column ("1" | "Undang-Undang ...") leads the text."""
+    if len(texts) > 1 and _BARE_NUMBER.match(texts[0]):
+        number = texts[0] if texts[0][-1] in ".)" or not texts[0][-1].isalnum() else f"{texts[0]}."
+        return f"{number} {' '.join(texts[1:])}"
+    return " ".join(texts)
+
+
+def _box_content(grid: Grid, row: int, col: int, kind: str, rest: str,
+                 label_rows: set[int]) -> tuple[list[str], str]:
+    """A box's items: after its label in the same cell, in the rows under it, or beside it."""
     if rest:
-        return rest, grid.addr(row, col)
+        return box_items(rest), grid.addr(row, col)
     r0, c0, r1, c1 = grid.span(row, col)
-    parts: list[str] = []
+    last_col = _box_last_col(grid, r0, c0, c1)
+    rows: list[str] = []
     first = ""
     r = r1 + 1
     while r <= r1 + 40:
-        s = grid.span(r, c0)
-        text = grid.text(s[0], s[1])
-        if not text:
-            if parts or r > r1 + 2:
+        texts = _box_row(grid, r, c0, last_col)
+        if not texts:
+            if rows or r > r1 + 2:
                 break
-        elif identity_label(text) or r in label_rows:
-            break
         else:
-            first = first or grid.addr(s[0], s[1])
-            parts.append(text)
-        r = s[2] + 1
-    if parts:
-        return "\n".join(parts), first
+            found = identity_label(texts[0])
+            if (found and found[0] != kind) or r in label_rows:
+                break
+            first = first or grid.addr(r, c0)
+            rows.append(_row_line(texts))
+        r = max(r, grid.span(r, c0)[2]) + 1
+    if rows:
+        lines = [line for text in rows for line in text.splitlines()]
+        if len(rows) > 1 and not any(_NUMBERED.match(line) for line in lines):
+            # Unnumbered items in cells of their own: one item per cell, its lines joined.
+            items = [" ".join(line.strip() for line in text.splitlines() if line.strip()) for text in rows]
+            return [item for item in items if item not in EMPTY_VALUES], first
+        return box_items("\n".join(rows)), first
     text, _, where = _value_right(grid, row, col)
-    return text, where
+    return box_items(text), where
 
 
 def _short(text: str) -> str:
@@ -335,8 +372,8 @@ def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
         if box not in labels:
             continue
         r, c, rest = labels[box]
-        text, where = _box_text(grid, r, c, rest, rows_with_labels)
-        setattr(ident, box, box_items(text))
+        items, where = _box_content(grid, r, c, box, rest, rows_with_labels)
+        setattr(ident, box, items)
         sources[box] = where or grid.addr(r, c)
         if getattr(ident, box):
             report.read.append(f"{BOX_TITLES[box]}: {len(getattr(ident, box))} butir ({where})")
@@ -349,7 +386,9 @@ def logo_area(grid: Grid, block: IdentityBlock) -> tuple[int, int, int] | None:
     single = [(r, c) for kind, (r, c, _) in block.labels.items() if kind in SINGLE_FIELDS]
     if not single:
         return None
-    return min(r for r, _ in single), max(grid.span(r, c)[2] for r, c in single), min(c for _, c in single)
+    first = min(r for r, _ in single)
+    last = min(max(grid.span(r, c)[2] for r, c in single), first + 4 * MAX_LABEL_ROWS)
+    return first, last, min(c for _, c in single)
 
 
 def _read_logo_block(grid: Grid, block: IdentityBlock, ident: Identity, report: ImportReport) -> str:

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .xlsx_cells import EMU_PER_MM, Grid, norm
+from .vocabulary import decision_word
+from .xlsx_cells import EMU_PER_MM, Grid
 
 XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
-MAX_SHAPES = 20_000
-"""Shapes read per drawing; a hand-made SOP has a few hundred."""
+MAX_SHAPES = 4_000
+"""Shapes read per sheet; a hand-made SOP has a few hundred, a sheet of many SOPs a few thousand. A drawing
+with more is refused (see sopdesk.importers.xlsx), never read in part."""
 
 TERMINATOR_GEOMETRIES = {"flowChartTerminator", "roundRect", "ellipse", "flowChartAlternateProcess"}
 PROCESS_GEOMETRIES = {"flowChartProcess", "rect"}
@@ -50,6 +52,8 @@ class Shape:
     glue_start: str | None = None
     glue_end: str | None = None
     image_rel: str | None = None
+    as_symbol: bool = False  # a picture standing for a symbol in a step's row (see guess_picture_kind)
+    guess: str = ""  # how a picture's symbol kind was guessed, for the report
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -232,6 +236,8 @@ def _classify(geometry: str, elem: etree._Element, text: str, size: tuple[float,
         return "label"
     if is_textbox:
         return "ignored"
+    if not text and spPr is not None and spPr.find(f"{A}noFill") is not None and no_outline:
+        return "ignored"  # neither line nor fill: nothing is printed
     for kind, names in (("terminator", TERMINATOR_GEOMETRIES), ("process", PROCESS_GEOMETRIES),
                         ("decision", DECISION_GEOMETRIES), ("offpage", OFFPAGE_GEOMETRIES)):
         if geometry in names:
@@ -239,21 +245,9 @@ def _classify(geometry: str, elem: etree._Element, text: str, size: tuple[float,
     return "other"
 
 
-_YES_WORDS = {"ya", "y", "yes", "iya", "setuju", "disetujui", "terima", "diterima", "sesuai", "lengkap", "benar",
-              "valid", "sah", "ok", "oke", "sudah", "lulus", "memenuhi", "layak"}
-_NO_WORDS = {"tidak", "t", "tdk", "tak", "no", "n", "bukan", "tolak", "ditolak", "salah", "belum", "gagal"}
-
-
 def branch_word(text: str) -> str | None:
-    """"ya" or "tidak" for the ways people label a decision's branches ("Y", "Setuju", "Tidak lengkap"), else None."""
-    words = norm(text).split()
-    if not words or len(words) > 4:
-        return None
-    if words[0] in _NO_WORDS:
-        return "tidak"
-    if words[0] in _YES_WORDS:
-        return "ya"
-    return None
+    """"ya" or "tidak" for a decision branch label (see vocabulary.decision_word)."""
+    return decision_word(text)
 
 
 def _shape(elem: etree._Element, to_sheet: _Map, own: tuple[float, float, float, float], tag: str) -> Shape | None:
@@ -365,3 +359,79 @@ def _walk_top(elem: etree._Element, to_sheet: _Map, own: tuple[float, float, flo
     shape = _shape(elem, to_sheet, own, tag)
     if shape is not None:
         found.append(shape)
+
+
+# ---- pictures pasted as symbols -----------------------------------------------------------------------
+
+MAX_PICTURE_PIXELS = 25_000_000
+"""Pictures larger than this are not decoded to guess their shape (a decompression bomb stays shut)."""
+
+
+def _ink_shape(data: bytes) -> str | None:
+    """"process", "terminator" or "decision" from the picture's pixels, or None when it cannot be decoded.
+
+    The drawn outline is cropped out of the white or transparent surround, then looked at where the
+    three symbols differ: a box has ink in its corners; a capsule (or an ellipse) has none there
+    but runs along the top edge away from the middle; a diamond touches the top edge only in the middle.
+    """
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    import io
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PICTURE_PIXELS or image.width < 4 or image.height < 4:
+                return None
+            image.draft("RGB", (128, 128))
+            rgba = image.convert("RGBA")
+    except Exception:  # noqa: BLE001 - any picture a library cannot decode is simply not looked into
+        return None
+    size = 48
+    small = rgba.resize((size * 4, size * 4))
+    pixels = small.load()
+    w, h = small.size
+    ink = [[pixels[x, y][3] > 64 and sum(pixels[x, y][:3]) < 3 * 225 for x in range(w)] for y in range(h)]
+    xs = [x for y in range(h) for x in range(w) if ink[y][x]]
+    ys = [y for y in range(h) for x in range(w) if ink[y][x]]
+    if not xs:
+        return None
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+
+    def any_ink(fx0: float, fx1: float, fy0: float, fy1: float) -> bool:
+        ax0, ax1 = x0 + int(fx0 * (x1 - x0)), x0 + int(fx1 * (x1 - x0))
+        ay0, ay1 = y0 + int(fy0 * (y1 - y0)), y0 + int(fy1 * (y1 - y0))
+        return any(ink[y][x] for y in range(ay0, ay1 + 1) for x in range(ax0, ax1 + 1))
+
+    corners = sum(any_ink(a, a + 0.06, b, b + 0.06) for a in (0.0, 0.94) for b in (0.0, 0.94))
+    if corners >= 3:
+        return "process"
+    top_side = any_ink(0.25, 0.35, 0.0, 0.08) and any_ink(0.65, 0.75, 0.0, 0.08)
+    bottom_side = any_ink(0.25, 0.35, 0.92, 1.0) and any_ink(0.65, 0.75, 0.92, 1.0)
+    return "terminator" if top_side and bottom_side else "decision"
+
+
+def guess_picture_kind(data: bytes | None, box: tuple[float, float, float, float],
+                       end_step: bool) -> tuple[str, str]:
+    """(symbol kind, how it was guessed) for a picture placed as a step's symbol.
+
+    Its pixels decide when they can be decoded (PNG, JPEG, GIF, BMP); otherwise its proportions:
+    a near-square picture is a diamond, a wide one a box, and on the first or last step a capsule.
+    """
+    kind = _ink_shape(data) if data else None
+    if kind is not None:
+        return kind, "menurut garis bentuk pada gambarnya"
+    width, height = box[2] - box[0], box[3] - box[1]
+    ratio = width / height if height > 0 else 0.0
+    shown = f"{ratio:.1f}".replace(".", ",")
+    if 0.75 <= ratio <= 1.35:
+        return "decision", f"menurut perbandingan lebar:tinggi {shown} (hampir persegi)"
+    if end_step:
+        return "terminator", f"menurut letaknya (langkah pertama/terakhir) dan perbandingan lebar:tinggi {shown}"
+    return "process", f"menurut perbandingan lebar:tinggi {shown}"
