@@ -1,7 +1,8 @@
-"""The `sopdesk` command: opens the window with no arguments; `convert` and `check` work headless.
+"""The `sopdesk` command: opens the window with no arguments; `convert`, `check` and `import` work headless.
 
 Exit codes: 0 done (check: no errors), 1 check found errors, 2 the input, output or
-command line is unusable. Every failure is one Indonesian line on stderr, never a traceback.
+command line is unusable (import: some file failed). Every failure is one Indonesian line
+on stderr, never a traceback.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import atomic
+from .importers import IMPORTERS, ImportReport, ImportResult, found_without_steps, import_any, summary_line
 from .interchange import InterchangeError, dumps, sop_to_fixture, sop_to_native
 from .model import PAPER_SIZES_MM, Sop
 from .sanity import UnprintableError, fix_page
@@ -34,14 +36,11 @@ class WriteOptions:
 
 
 # Formats by extension, as "module:function", imported only when used so `check` stays fast.
-# A reader takes a Path and returns a Sop, raising InterchangeError for unusable input.
+# Readers are the importers' table (sopdesk.importers.IMPORTERS): each takes a Path and returns
+# an ImportResult (every SOP of the file with its report), raising InterchangeError for unusable input.
 # A writer takes (Sop, Path, WriteOptions) and writes that path, which is a temporary name
 # (sopdesk.atomic.temp_path_for) without the final extension; the CLI then replaces the output.
-READERS: dict[str, str] = {
-    ".json": "sopdesk.interchange:read_sop_json",
-    ".xlsx": "sopdesk.importers.xlsx:read_sop_xlsx",
-    ".xlsm": "sopdesk.importers.xlsx:read_sop_xlsx",
-}
+READERS: dict[str, str] = IMPORTERS
 WRITERS: dict[str, str] = {
     ".json": "sopdesk.cli:write_json",
     ".pdf": "sopdesk.outputs:write_pdf",
@@ -71,19 +70,45 @@ def _extension_error(path: Path, table: dict[str, str], role: str) -> CliError:
     return CliError(f"{path}: jenis berkas {suffix} tidak didukung sebagai {role}; yang didukung: {supported}.")
 
 
-def read_sop(path: Path, notes: list[str] | None = None) -> Sop:
-    """The SOP in `path`; `notes` receives what the reader corrected or could not read (readers take notes=)."""
-    spec = READERS.get(path.suffix.lower())
-    if spec is None:
+def read_file(path: Path) -> ImportResult:
+    """Every SOP in `path` with its report, through the importers' table; CliError for unusable input."""
+    if path.suffix.lower() not in READERS:
         raise _extension_error(path, READERS, "masukan")
     try:
-        return _resolve(spec)(path, notes=notes)
+        result = import_any(path)
     except InterchangeError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_named(str(exc), path)) from None
     except OSError as exc:
         raise CliError(f"{path}: berkas tidak dapat dibaca ({_os_reason(exc)}).") from None
-    except Exception as exc:  # a reader's slip on odd bytes must still end in one clear line
-        raise CliError(f"{path}: berkas tidak dapat dibaca ({type(exc).__name__}: {exc}).") from None
+    if not result.sops:
+        raise CliError(f"{path}: tidak ada SOP yang ditemukan di berkas ini, jadi tidak ada yang ditulis.")
+    return result
+
+
+def _named(message: str, path: Path) -> str:
+    # Importers name the file by its name alone; the command line names it as the user typed it.
+    if message.startswith(f"{path}: "):
+        return message
+    if message.startswith(f"{path.name}: "):
+        return f"{path}: {message[len(path.name) + 2:]}"
+    return f"{path}: {message}"
+
+
+def read_sop(path: Path, notes: list[str] | None = None) -> Sop:
+    """The SOP in `path` (the first with steps, when it holds several); `notes` receives what its report
+    guessed or could not read."""
+    sop, report = choose_sop(read_file(path))[0]
+    if notes is not None:
+        notes.extend(report.guessed + report.unread)
+    return sop
+
+
+def choose_sop(result: ImportResult) -> tuple[tuple[Sop, ImportReport], int]:
+    """The SOP a one-file command works on: the first that has steps (else the first), and its number."""
+    for number, (sop, report) in enumerate(result.sops, start=1):
+        if sop.steps:
+            return (sop, report), number
+    return result.sops[0], 1
 
 
 def write_sop(sop: Sop, path: Path, options: WriteOptions) -> object:
@@ -156,8 +181,25 @@ def run_convert(args: argparse.Namespace) -> int:
     # Check the output kind first: reading a large file only to refuse its output is a waste.
     if destination.suffix.lower() not in WRITERS:
         raise _extension_error(destination, WRITERS, "keluaran")
+    result = read_file(source)
+    (sop, report), number = choose_sop(result)
+    # What the import guessed or could not read, with its place in the file, before anything is written.
+    for line in report.guessed:
+        print(f"sopdesk: ditebak: {line}", file=sys.stderr)
+    for line in report.unread:
+        print(f"sopdesk: tidak terbaca: {line}", file=sys.stderr)
+    if not sop.steps:
+        # An SOP without steps is not what the user asked to convert: say what was found, write nothing.
+        found = found_without_steps(sop, report)
+        if len(result.sops) > 1:
+            found = "; ".join(f"SOP {n}: {found_without_steps(s, r)}" for n, (s, r) in enumerate(result.sops, 1))
+        raise CliError(f"{source}: tidak ada langkah yang terbaca, jadi tidak ada yang ditulis. Yang ditemukan: "
+                       f"{found}.")
     notes: list[str] = []
-    sop = read_sop(source, notes)
+    if len(result.sops) > 1:
+        notes.append(f"berkas ini berisi {len(result.sops)} SOP; yang ditulis SOP ke-{number} "
+                     f"(\"{sop.identity.nama or 'tanpa nama'}\"). Untuk mengimpor semuanya ke pustaka: "
+                     f"sopdesk import \"{source}\".")
     if args.paper:
         sop.page.paper = args.paper
         # Margins that fitted the stored paper may leave too little of a smaller one.
@@ -168,6 +210,7 @@ def run_convert(args: argparse.Namespace) -> int:
         sop.page.flatten_chart = True
     written = write_sop(sop, destination, WriteOptions(json_format=args.json_format))
     print(f"Tersimpan: {destination}")
+    print(summary_line(sop, report))
     # What the layout had to give up on (a step taller than a page, cut) must not pass in silence.
     for problem in _layout_problems_of(sop, written):
         print(f"sopdesk: peringatan: {problem}", file=sys.stderr)
@@ -211,6 +254,82 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(f"{source}: tidak ada masalah.")
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Every importable file under the paths into the library; a row per SOP, exit 2 when any failed."""
+    from .importers import batch
+    from .library_location import user_library_dir
+    from .storage import Library, StorageError
+
+    if args.csv is not None:
+        # Checked before anything is imported: a typo here must not cost the user the report of a long run.
+        if Path(args.csv).suffix.lower() != ".csv":
+            raise CliError(f"{args.csv}: laporan CSV harus berekstensi .csv.")
+        if not Path(args.csv).absolute().parent.is_dir():
+            raise CliError(f"{args.csv}: folder tujuan {Path(args.csv).absolute().parent} tidak ada.")
+    root = Path(args.pustaka) if args.pustaka else user_library_dir()
+    # The library's own files are never imported into itself, even when a whole disk is given.
+    sources, rows = batch.find_files(args.paths, exclude=[root])
+    if not sources and not rows:
+        known = ", ".join(sorted(READERS))
+        raise CliError(f"{', '.join(args.paths)}: tidak ada berkas yang dapat diimpor ({known}).")
+    try:
+        library = Library.open(root)
+    except StorageError as exc:
+        raise CliError(f"pustaka {root} tidak dapat dibuka: {exc}") from None
+    decision = batch.Decision.REPLACE if args.replace else batch.Decision.SKIP
+    cancelled = False
+    try:
+        if library.read_only:
+            raise CliError(f"pustaka {root} tidak dapat diisi: {library.read_only_reason} Tutup jendela SOP Desk "
+                           "yang memakainya, lalu ulangi.")
+        filer = batch.Filer(library, lambda _sop, _name, _source: decision)
+        filer.rows.extend(rows)
+        progress = sys.stderr.isatty()
+        for number, source in enumerate(sources, start=1):
+            if progress:
+                print(f"[{number}/{len(sources)}] {source.shown}", file=sys.stderr, flush=True)
+            try:
+                filer.file(batch.read_source(source))
+            except KeyboardInterrupt:
+                # Ctrl+C: what is filed stays filed; the rest is listed as not done.
+                cancelled = True
+                filer.not_done(sources[number - 1:])
+                break
+    finally:
+        library.close()
+    _print_table(filer.rows)
+    print(batch.summary_text(filer.rows, len(sources) + len(rows), cancelled))
+    print(f"Pustaka: {root}")
+    if args.csv is not None:
+        try:
+            batch.write_csv(filer.rows, Path(args.csv))
+        except OSError as exc:
+            raise CliError(f"{args.csv}: laporan CSV tidak dapat ditulis ({_os_reason(exc)}).") from None
+        print(f"Laporan CSV: {args.csv}")
+    if cancelled:
+        return 130
+    return EXIT_UNUSABLE if batch.any_failed(filer.rows) else EXIT_OK
+
+
+def _shortened(cells: tuple[str, ...]) -> tuple[str, ...]:
+    # A long Nama SOP would push every number off the screen; the CSV keeps it whole.
+    name = cells[2]
+    return (*cells[:2], name if len(name) <= 40 else name[:39] + "…", *cells[3:])
+
+
+def _print_table(rows: list) -> None:
+    from .importers.batch import COLUMNS, row_cells
+
+    table = [COLUMNS, *(_shortened(row_cells(row)) for row in rows)]
+    # Every column but the last is padded; the last (Keterangan) runs on as long as it needs.
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS) - 1)]
+    numeric = range(3, 8)
+    for line in table:
+        cells = [cell.rjust(widths[i]) if i in numeric and line is not table[0] else cell.ljust(widths[i])
+                 for i, cell in enumerate(line[:-1])]
+        print("  ".join([*cells, line[-1]]).rstrip())
 
 
 # ---- the command line, in Indonesian ---------------------------------------------------------------
@@ -289,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="SOP Desk: penyusun SOP Administrasi Pemerintahan (Permenpan-RB 35/2012). "
         "Tanpa argumen, jendela aplikasi dibuka.",
         epilog="Kode keluar: 0 berhasil, 1 pemeriksaan menemukan galat, 2 masukan, keluaran atau perintah tidak dapat "
-        "dipakai. Bantuan tiap perintah: sopdesk PERINTAH --help.",
+        "dipakai (import: ada berkas yang gagal). Bantuan tiap perintah: sopdesk PERINTAH --help.",
     )
     options = parser.add_argument_group("opsi")
     _add_help(options)
@@ -334,6 +453,35 @@ def build_parser() -> argparse.ArgumentParser:
     check_args.add_argument("input", metavar="MASUKAN", help=f"berkas SOP yang diperiksa ({readable})")
     _add_help(check.add_argument_group("opsi"))
     check.set_defaults(handler=run_check)
+
+    importing = commands.add_parser(
+        "import",
+        help="impor berkas atau folder SOP ke pustaka",
+        description=f"Mengimpor setiap berkas {', '.join(sorted(READERS))} di JALUR (folder ditelusuri sampai ke "
+        "subfoldernya) ke pustaka sebagai SOP baru; buku kerja yang berisi beberapa SOP memberi semuanya. SOP yang "
+        "sudah ada di pustaka dilewati, kecuali dengan --ganti. Berkas yang gagal tidak menghentikan yang lain. "
+        "Setelahnya tercetak tabel per SOP (berkas, hasil, langkah, pelaksana, keputusan, tebakan, tidak terbaca).",
+        epilog="Kode keluar: 0 bila semua berkas berhasil diimpor (atau dilewati karena sudah ada), 2 bila ada "
+        "berkas yang gagal (tidak terbaca atau tanpa langkah) atau pustaka tidak dapat dibuka, 130 bila dihentikan "
+        "dengan Ctrl+C (yang sudah diimpor tetap di pustaka).",
+    )
+    import_args = importing.add_argument_group("argumen")
+    import_args.add_argument("paths", nargs="+", metavar="JALUR", help="berkas atau folder yang diimpor")
+    import_options = importing.add_argument_group("opsi")
+    _add_help(import_options)
+    import_options.add_argument(
+        "--pustaka", metavar="FOLDER",
+        help="folder pustaka tujuan; bawaannya pustaka yang dibuka jendela SOP Desk (SOPDESK_HOME dihormati)",
+    )
+    import_options.add_argument(
+        "--ganti", dest="replace", action="store_true",
+        help="ganti SOP yang sudah ada di pustaka (versi lamanya tetap di Riwayat versi)",
+    )
+    import_options.add_argument(
+        "--csv", metavar="BERKAS",
+        help="tulis juga tabel hasilnya sebagai CSV (pemisah titik koma, UTF-8) ke BERKAS.csv",
+    )
+    importing.set_defaults(handler=run_import)
     return parser
 
 

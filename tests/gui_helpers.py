@@ -81,6 +81,9 @@ class ScriptedDialogs(dlg.Dialogs):
     def ask_import_conflict(self, name):
         return self._next("ask_import_conflict", "skip")
 
+    def ask_conflict_policy(self, name):
+        return self._next("ask_conflict_policy", "skip_all")
+
     def choose_revision(self, revisions):
         return self._next("choose_revision", "")
 

@@ -387,3 +387,107 @@ def test_a_pipe_given_to_convert_is_refused_at_once_instead_of_hanging(tmp_path)
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 2
         assert "bukan berkas" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---- convert from the importers: the report on stderr, no steps is no success ------------------------
+
+
+def test_convert_prints_what_was_read_in_one_line(capsys, tmp_path):
+    from sopdesk.interchange import read_sop_json
+    from sopdesk.outputs import write_xlsx
+
+    sheet = tmp_path / "arsip.xlsx"
+    write_xlsx(read_sop_json(ARSIP), sheet)
+    out = tmp_path / "kembali.json"
+    code, stdout, err = run(capsys, "convert", sheet, out)
+    assert (code, err) == (0, "")
+    assert stdout.splitlines() == [f"Tersimpan: {out}",
+                                   "Dibaca: 12 langkah, 4 pelaksana, 4 keputusan; 0 tebakan, 0 tidak terbaca"]
+
+
+def test_convert_lists_guessed_and_unread_lines_with_their_place(capsys, tmp_path):
+    from sopdesk.importers.xlsx import import_xlsx
+    from sopdesk.interchange import sop_from_fixture
+
+    from .xlsx_builders import Style, build_workbook
+
+    sheet = tmp_path / "buatan.xlsx"
+    sheet.write_bytes(build_workbook([sop_from_fixture(load_fixture("contoh-peminjaman-arsip"))],
+                                     Style(drawing="loose", branch_labels="none", formula_waktu=True)))
+    _sop, report = import_xlsx(sheet).sops[0]
+    assert report.guessed and report.unread
+    out = tmp_path / "hasil.json"
+    code, stdout, err = run(capsys, "convert", sheet, out)
+    assert code == 0 and out.exists()
+    assert err.splitlines() == ([f"sopdesk: ditebak: {line}" for line in report.guessed]
+                                + [f"sopdesk: tidak terbaca: {line}" for line in report.unread])
+    assert all("!" in line for line in report.guessed + report.unread)  # each names its sheet and cell
+    assert stdout.splitlines()[1].endswith(f"; {len(report.guessed)} tebakan, {len(report.unread)} tidak terbaca")
+
+
+def test_convert_of_an_import_without_steps_is_not_a_success(capsys, tmp_path):
+    from .import_folder_helpers import no_step_workbook
+
+    sheet = no_step_workbook(tmp_path / "identitas.xlsx")
+    out = tmp_path / "hasil.json"
+    out.write_text("versi sebelumnya\n", encoding="utf-8")
+    code, stdout, err = run(capsys, "convert", sheet, out)
+    assert code == 2 and stdout == "" and "Traceback" not in err
+    lines = err.splitlines()
+    assert lines[-1] == (f'sopdesk: {sheet}: tidak ada langkah yang terbaca, jadi tidak ada yang ditulis. Yang '
+                         'ditemukan: Nama SOP "Pengarsipan Surat Keluar", Nomor SOP "OT.01/002", 0 pelaksana, '
+                         '1 bagian tidak terbaca.')
+    assert any(line.startswith("sopdesk: tidak terbaca: Tabel flowchart") for line in lines[:-1])
+    assert out.read_text(encoding="utf-8") == "versi sebelumnya\n"
+
+
+def test_convert_of_a_file_with_several_sops_says_which_it_wrote(capsys, tmp_path, monkeypatch):
+    from sopdesk.importers import IMPORTERS
+
+    monkeypatch.setitem(IMPORTERS, ".json", "tests.test_cli:two_sops_first_without_steps")
+    out = tmp_path / "hasil.json"
+    code, _stdout, err = run(capsys, "convert", ARSIP, out)
+    assert code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["nama"] == "Peminjaman Arsip Dinamis Inaktif"
+    assert err.splitlines() == ['sopdesk: catatan: berkas ini berisi 2 SOP; yang ditulis SOP ke-2 ("Peminjaman Arsip '
+                                f'Dinamis Inaktif"). Untuk mengimpor semuanya ke pustaka: sopdesk import "{ARSIP}".']
+
+
+def two_sops_first_without_steps(path):
+    from sopdesk.importers import ImportReport, ImportResult
+    from sopdesk.interchange import read_sop_json
+    from sopdesk.model import Sop
+
+    return ImportResult([(Sop(), ImportReport()), (read_sop_json(path), ImportReport())])
+
+
+def test_convert_when_an_importer_is_not_installed(capsys, tmp_path, monkeypatch):
+    from sopdesk.importers import IMPORTERS
+
+    monkeypatch.setitem(IMPORTERS, ".pdf", "sopdesk.importers.belum_ada:import_pdf")
+    source = tmp_path / "sop.pdf"
+    source.write_bytes(b"%PDF-1.4\n")
+    code, stdout, err = run(capsys, "convert", source, tmp_path / "x.json")
+    assert_unusable(code, err, source, "belum tersedia")
+    assert stdout == ""
+
+
+@pytest.mark.parametrize("extension", ["pdf", "docx"])
+def test_convert_our_own_pdf_and_word_back_to_json(capsys, tmp_path, extension):
+    from sopdesk import outputs
+    from sopdesk.interchange import read_sop_json
+
+    sop = read_sop_json(ARSIP)
+    exported = tmp_path / f"sop.{extension}"
+    getattr(outputs, f"write_{extension}")(sop, exported)
+    out = tmp_path / "kembali.json"
+    code, stdout, _err = run(capsys, "convert", exported, out)
+    assert code == 0
+    assert stdout.splitlines()[1].startswith("Dibaca: 12 langkah, 4 pelaksana, 4 keputusan;")
+    back = json.loads(out.read_text(encoding="utf-8"))
+    original = load_fixture("contoh-peminjaman-arsip")
+    # The structure comes back (the PDF importer's own tests check the texts); Word carries the SOP itself.
+    assert len(back["pelaksana"]) == len(original["pelaksana"])
+    assert [len(k["pelaksana"]) for k in back["kegiatan"]] == [len(k["pelaksana"]) for k in original["kegiatan"]]
+    if extension == "docx":
+        assert back == original

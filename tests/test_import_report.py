@@ -111,3 +111,38 @@ def test_preview_slot_takes_the_callers_widget(tmp_path, open_dialog, qtbot):
     assert dialog.preview.text() == "pratinjau 0" and dialog.preview is not first
     dialog.set_preview(None)
     assert dialog.preview is None
+
+
+def test_an_sop_without_steps_is_not_offered(tmp_path, open_dialog, qtbot):
+    from sopdesk.importers import ImportReport
+    from sopdesk.model import Sop
+
+    empty = Sop()
+    empty.identity.nama = "Hanya identitas"
+    report = ImportReport(read=['Nama SOP: "Hanya identitas" (COVER!C3)'],
+                          unread=["Tabel flowchart (kolom No, Kegiatan, Pelaksana) tidak ditemukan."])
+    dialog = open_dialog([(empty, report)])
+    assert dialog.no_steps_label.isVisible()
+    assert "Tidak ada langkah yang terbaca" in dialog.no_steps_label.text()
+    assert 'Nama SOP "Hanya identitas"' in dialog.no_steps_label.text()
+    assert "tidak ada SOP yang dapat diimpor" in dialog.intro_label.text()
+    assert dialog.chosen() == [] and not dialog.import_button.isEnabled()
+    assert dialog.cancel_button.text() == "Tutup"
+    assert dialog.summary_label.text() == "Dibaca: 0 langkah, 0 pelaksana, 0 keputusan; 0 tebakan, 1 tidak terbaca"
+
+
+def test_among_several_the_one_without_steps_cannot_be_ticked(tmp_path, open_dialog, qtbot):
+    from sopdesk.importers import ImportReport
+    from sopdesk.model import Sop
+
+    results = imported(tmp_path) + [(Sop(), ImportReport())]
+    dialog = open_dialog(results)
+    item = dialog.sop_list.item(1)
+    assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert "tanpa langkah" in item.text()
+    assert dialog.chosen() == [results[0][0]]
+    assert not dialog.no_steps_label.isVisible()
+    dialog.sop_list.setCurrentRow(1)
+    assert dialog.no_steps_label.isVisible()
+    dialog.sop_list.setCurrentRow(0)
+    assert not dialog.no_steps_label.isVisible() and dialog.import_button.isEnabled()

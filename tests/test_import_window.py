@@ -74,3 +74,74 @@ def test_bad_files_get_a_message_and_nothing_else_happens(window, tmp_path, cont
     title, text = window.dialogs.errors[-1]
     assert title == "Berkas Excel tidak dapat diimpor"
     assert words in text.lower()
+
+
+# ---- every importer behind the same report ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension, action", [("pdf", "import_pdf_action"), ("docx", "import_docx_action")])
+def test_pdf_and_word_come_in_through_the_report(window, tmp_path, extension, action):
+    from sopdesk import outputs
+
+    path = tmp_path / f"arsip.{extension}"
+    getattr(outputs, f"write_{extension}")(read_sop_json(ARSIP), path)
+    window.dialogs.answer("open_file", str(path))
+    getattr(window, action).trigger()
+    [(sop, report)] = window.dialogs.reviewed
+    assert report.read  # the report says what was read before anything is kept
+    assert window.isWindowModified() and window.library.entries() == []
+    assert len(window.controller.sop.steps) == 12 and len(window.controller.sop.actors) == 4
+    if extension == "docx":  # Word carries the SOP itself
+        assert sop_to_fixture(window.controller.sop) == load_fixture("contoh-peminjaman-arsip")
+
+
+def test_any_kind_can_be_chosen_from_any_import_entry(window, exported):
+    window.dialogs.answer("open_file", str(exported))
+    window.import_pdf_action.trigger()  # an Excel file chosen from Impor PDF… is still read as Excel
+    assert sop_to_fixture(window.controller.sop) == load_fixture("contoh-peminjaman-arsip")
+
+
+def test_an_import_without_steps_is_not_kept(window, tmp_path):
+    from .import_folder_helpers import no_step_workbook
+
+    before = window.controller.sop
+    window.dialogs.answer("open_file", str(no_step_workbook(tmp_path / "identitas.xlsx")))
+    assert window.import_xlsx() is False  # even when the report were agreed to
+    [(sop, report)] = window.dialogs.reviewed
+    assert sop.steps == [] and report.unread
+    assert window.controller.sop is before and window.library.entries() == []
+
+
+def test_an_importer_this_installation_lacks_is_a_message(window, tmp_path, monkeypatch):
+    from sopdesk.importers import IMPORTERS
+
+    monkeypatch.setitem(IMPORTERS, ".pdf", "sopdesk.importers.belum_ada:import_pdf")
+    path = tmp_path / "sop.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    window.dialogs.answer("open_file", str(path))
+    window.import_pdf_action.trigger()
+    assert window.dialogs.errors[-1] == ("Berkas PDF tidak dapat diimpor",
+                                         "sop.pdf: impor berkas PDF belum tersedia di SOP Desk versi ini.")
+
+
+def test_the_import_entries_are_in_the_file_menu(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    for text in ("Impor JSON…", "Impor Excel…", "Impor PDF…", "Impor Word…", "Impor folder…"):
+        assert text in texts
+
+
+def test_the_same_pdf_imported_again_asks_before_anything_is_replaced(window, tmp_path):
+    from sopdesk import outputs
+
+    path = tmp_path / "arsip.pdf"
+    outputs.write_pdf(read_sop_json(ARSIP), path)
+    window.dialogs.answer("open_file", str(path))
+    window.import_pdf_action.trigger()
+    window.save_action.trigger()
+    saved_id = window.controller.sop.id
+    window.dialogs.answer("open_file", str(path))
+    window.dialogs.answer("ask_import_conflict", "skip")
+    assert window.import_pdf() is False
+    assert window.dialogs.asked.count("ask_import_conflict") == 1
+    assert [e.id for e in window.library.entries()] == [saved_id]

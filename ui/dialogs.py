@@ -227,3 +227,20 @@ class Dialogs:
         if box.clickedButton() is replace:
             return "replace"
         return "skip"
+
+    def ask_conflict_policy(self, name: str) -> str:
+        """Impor folder met an SOP already in the library: "replace_all", "skip_all" or "ask" (each one)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "SOP sudah ada",
+                          f"SOP \"{name}\" sudah ada di pustaka. Apa yang dilakukan dengan SOP ini dan SOP lain dari "
+                          "folder ini yang sudah ada di pustaka? Versi yang diganti tetap tersimpan di Riwayat versi.",
+                          parent=self.parent)
+        skip_all = box.addButton("Lewati semua", QMessageBox.ButtonRole.RejectRole)
+        replace_all = box.addButton("Ganti semua", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Tanyakan per SOP", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(skip_all)
+        box.exec()
+        if box.clickedButton() is replace_all:
+            return "replace_all"
+        if box.clickedButton() is skip_all or box.clickedButton() is None:
+            return "skip_all"
+        return "ask"

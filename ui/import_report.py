@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sopdesk.importers import ImportReport
+from sopdesk.importers import ImportReport, found_without_steps, summary_line
 from sopdesk.model import Sop, Symbol
 
 UNREAD_COLOUR = QColor("#b00020")
@@ -29,7 +29,9 @@ class ImportReportDialog(QDialog):
 
     One imported SOP at a time: its summary (nama, nomor, pelaksana, langkah) and its report
     in three tabs, "Tidak terbaca" in red. A workbook holding several SOPs adds a list at the
-    top to choose which to import, all ticked at first. The preview slot is empty until the
+    top to choose which to import, all ticked at first. An SOP in which no step could be read
+    is not offered: it cannot be ticked, and the dialog says so and what was found instead;
+    when no SOP has steps, nothing can be imported and "Batal" reads "Tutup". The preview slot is empty until the
     caller fills it with set_preview(), typically from current_changed for the SOP shown.
     "Impor" accepts, "Batal" rejects; chosen() gives the ticked SOPs either way.
     """
@@ -42,14 +44,22 @@ class ImportReportDialog(QDialog):
         self.setWindowTitle("Laporan impor")
         self.resize(900, 600)
 
-        intro = QLabel("Periksa hasil impor sebelum SOP disimpan ke pustaka.")
+        usable = [sop for sop, _ in self.results if sop.steps]
+        intro = QLabel("Periksa hasil impor sebelum SOP disimpan ke pustaka." if usable else
+                       "Tidak ada langkah yang terbaca dari berkas ini, jadi tidak ada SOP yang dapat diimpor.")
         intro.setWordWrap(True)
+        self.intro_label = intro
         self.sop_list = QListWidget()
         self.sop_list.setObjectName("import_sop_list")
         for number, (sop, _) in enumerate(self.results, start=1):
             item = QListWidgetItem(_sop_title(number, sop))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            if sop.steps:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+            else:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                item.setForeground(UNREAD_COLOUR)
             self.sop_list.addItem(item)
         several = len(self.results) > 1
         self.sop_list.setVisible(several)
@@ -57,8 +67,9 @@ class ImportReportDialog(QDialog):
         self.list_label.setVisible(several)
         self.sop_list.setMaximumHeight(140)
 
-        self.nama_label, self.nomor_label, self.actors_label, self.steps_label = (QLabel() for _ in range(4))
-        for label in (self.nama_label, self.nomor_label, self.actors_label, self.steps_label):
+        self.nama_label, self.nomor_label, self.actors_label, self.steps_label, self.summary_label = (
+            QLabel() for _ in range(5))
+        for label in (self.nama_label, self.nomor_label, self.actors_label, self.steps_label, self.summary_label):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         summary = QFormLayout()
@@ -66,6 +77,12 @@ class ImportReportDialog(QDialog):
         summary.addRow("Nomor SOP:", self.nomor_label)
         summary.addRow("Pelaksana:", self.actors_label)
         summary.addRow("Langkah:", self.steps_label)
+        summary.addRow("Ringkasan:", self.summary_label)
+        self.no_steps_label = QLabel()
+        self.no_steps_label.setObjectName("import_no_steps")
+        self.no_steps_label.setWordWrap(True)
+        self.no_steps_label.setStyleSheet(f"color: {UNREAD_COLOUR.name()}; font-weight: bold;")
+        self.no_steps_label.hide()
 
         self.tabs = QTabWidget()
         self.unread_list, self.guessed_list, self.read_list = (_report_list() for _ in range(3))
@@ -77,6 +94,7 @@ class ImportReportDialog(QDialog):
         report_layout = QVBoxLayout(report_side)
         report_layout.setContentsMargins(0, 0, 0, 0)
         report_layout.addLayout(summary)
+        report_layout.addWidget(self.no_steps_label)
         report_layout.addWidget(self.tabs, 1)
         self.preview_slot = QWidget()
         self.preview_slot.setObjectName("import_preview_slot")
@@ -94,7 +112,7 @@ class ImportReportDialog(QDialog):
 
         self.buttons = QDialogButtonBox()
         self.import_button = QPushButton("Impor")
-        self.cancel_button = QPushButton("Batal")
+        self.cancel_button = QPushButton("Batal" if usable else "Tutup")
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.import_button.setDefault(True)
@@ -154,6 +172,11 @@ class ImportReportDialog(QDialog):
         self.actors_label.setText(", ".join(a.name for a in sop.actors) or "(tidak ada)")
         decisions = sum(1 for s in sop.steps if s.symbol is Symbol.DECISION)
         self.steps_label.setText(f"{len(sop.steps)} langkah" + (f", {decisions} keputusan" if decisions else ""))
+        self.summary_label.setText(summary_line(sop, report))
+        self.no_steps_label.setVisible(not sop.steps)
+        if not sop.steps:
+            self.no_steps_label.setText("Tidak ada langkah yang terbaca dari SOP ini, jadi SOP ini tidak dapat "
+                                        f"diimpor. Yang ditemukan: {found_without_steps(sop, report)}.")
         for tab, widget, lines, title, colour in (
                 (0, self.unread_list, report.unread, "Tidak terbaca", UNREAD_COLOUR),
                 (1, self.guessed_list, report.guessed, "Ditebak", GUESSED_COLOUR),
@@ -183,4 +206,6 @@ def _report_list() -> QListWidget:
 def _sop_title(number: int, sop: Sop) -> str:
     name = sop.identity.nama or "(tanpa nama)"
     nomor = f" — {sop.identity.nomor}" if sop.identity.nomor else ""
+    if not sop.steps:
+        return f"{number}. {name}{nomor} (tanpa langkah; tidak dapat diimpor)"
     return f"{number}. {name}{nomor} ({len(sop.steps)} langkah)"

@@ -1,4 +1,4 @@
-"""File transfers of the main window: JSON and Excel in; JSON, PDF, Word and Excel out; printing."""
+"""File transfers of the main window: JSON, Excel, PDF, Word and folders in; JSON, PDF, Word, Excel out; printing."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +12,13 @@ from sopdesk.sanity import UnprintableError
 from sopdesk.storage import LibraryReadOnly, StorageError
 
 from . import dialogs as dlg
+
+ALL_IMPORTABLE = "Semua berkas SOP (*.xlsx *.xlsm *.pdf *.docx *.json)"
+_OPEN_FILTERS = {
+    "xlsx": ("Impor Excel", "Buku kerja Excel (*.xlsx *.xlsm)"),
+    "pdf": ("Impor PDF", "Dokumen PDF (*.pdf)"),
+    "docx": ("Impor Word", "Dokumen Word SOP Desk (*.docx)"),
+}
 
 
 class ExportNotice(QWidget):
@@ -80,20 +87,42 @@ class TransfersMixin:
 
     def import_xlsx(self, path: str | None = None) -> bool:
         """Hand-made or exported sheets: a report first; nothing reaches the library before the user agrees."""
-        from sopdesk.importers.xlsx import XlsxImportError, import_xlsx
+        return self.import_file(path, "xlsx")
+
+    def import_pdf(self, path: str | None = None) -> bool:
+        return self.import_file(path, "pdf")
+
+    def import_docx(self, path: str | None = None) -> bool:
+        return self.import_file(path, "docx")
+
+    def import_file(self, path: str | None = None, kind: str = "xlsx") -> bool:
+        """Any importable file, by its extension; `kind` chooses the dialog's title and first filter.
+
+        The import report comes first; nothing reaches the library before the user agrees, and an
+        SOP already there is never replaced without asking.
+        """
+        from sopdesk.importers import import_any, kind_name
 
         if path is None:
-            path = self.dialogs.open_file("Impor Excel", self.state.last_folder(),
-                                          "Buku kerja Excel (*.xlsx *.xlsm);;Semua berkas (*)")
+            title, first = _OPEN_FILTERS[kind]
+            path = self.dialogs.open_file(title, self.state.last_folder(),
+                                          f"{first};;{ALL_IMPORTABLE};;Semua berkas (*)")
         if not path or not self.confirm_discard():
             return False
+        shown_kind = kind_name(path) or {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}.get(kind, "")
         try:
-            result = import_xlsx(Path(path))
-        except XlsxImportError as exc:
-            self.dialogs.error("Berkas Excel tidak dapat diimpor", str(exc))
+            result = import_any(Path(path))
+        except InterchangeError as exc:
+            self.dialogs.error(f"Berkas {shown_kind} tidak dapat diimpor", str(exc))
             return False
         self.state.set_last_folder(str(Path(path).parent))
+        if not result.sops:
+            self.dialogs.error(f"Berkas {shown_kind} tidak dapat diimpor",
+                               f"{Path(path).name}: tidak ada SOP yang ditemukan di berkas ini.")
+            return False
         chosen = self.dialogs.review_import(result.sops, self._import_preview)
+        # The report offers no SOP without steps; a test double (or a future dialog) must not slip one through.
+        chosen = [sop for sop in chosen if sop.steps]
         if not chosen:
             return False
         known = {e.id: e.nama for e in self.library.entries()} | {e.id: e.nama for e in self.library.list_trash()}
@@ -127,6 +156,82 @@ class TransfersMixin:
             self.open_document(self.library.load(kept[0].id), in_library=True)
             self.dialogs.info("Impor selesai", f"{saved} SOP diimpor ke pustaka.")
         return saved > 0
+
+    # ---- a whole folder ------------------------------------------------------------------------------
+    def import_folder(self, folder: str | None = None):
+        """Every importable file under a folder into the library; returns the progress/summary dialog (or None).
+
+        Runs without blocking the window; see ui/folder_import.py.
+        """
+        from sopdesk.importers import batch
+
+        from .folder_import import FolderImport, FolderImportDialog
+
+        if folder is None:
+            folder = self.dialogs.choose_folder("Impor folder", self.state.last_folder())
+        if not folder:
+            return None
+        if self.library.read_only:
+            self.dialogs.error("Impor folder tidak dapat dijalankan",
+                               f"Pustaka hanya dapat dibaca: {self.library.read_only_reason}")
+            return None
+        self.controller.commit_pending_edits()
+        sources, _problems = batch.find_files([folder], relative=True, exclude=[self.library.root])
+        if not sources:
+            self.dialogs.info("Impor folder", f"Tidak ada berkas Excel, PDF, Word atau JSON di {folder} "
+                                              "maupun subfoldernya.")
+            return None
+        self.state.set_last_folder(str(folder))
+        open_sop = self.controller.sop
+        # The SOP open with unsaved changes is never replaced under the user's hands.
+        protected = {open_sop.id: "SOP ini sedang dibuka dengan perubahan yang belum disimpan; simpan dulu, "
+                                  "lalu impor lagi."} if self.controller.is_modified() else {}
+        policy: list[str] = []
+
+        def decide(sop, name, _source):
+            if not policy:
+                policy.append(self.dialogs.ask_conflict_policy(name))
+            if policy[0] == "replace_all":
+                return batch.Decision.REPLACE
+            if policy[0] == "skip_all":
+                return batch.Decision.SKIP
+            answer = self.dialogs.ask_import_conflict(name)
+            return {"replace": batch.Decision.REPLACE, "copy": batch.Decision.COPY}.get(answer, batch.Decision.SKIP)
+
+        filer = batch.Filer(self.library, decide, protected)
+        run = FolderImport(sources, filer)
+        dialog = FolderImportDialog(Path(folder), run, self._save_import_csv, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        run.file_done.connect(lambda _done, _total: self.refresh_library())
+        run.finished.connect(lambda _cancelled: self._after_folder_import(filer, open_sop.id))
+        self.folder_import_dialog = dialog
+        dialog.open()
+        run.start()
+        return dialog
+
+    def _after_folder_import(self, filer, open_id: str) -> None:
+        self._flush_timer.start()
+        self.refresh_library()
+        # The SOP on screen was replaced by the import (it had no unsaved changes): show the new version.
+        if open_id in filer.replaced and self.controller.in_library and not self.controller.is_modified():
+            self.open_document(self.library.load(open_id), in_library=True)
+
+    def _save_import_csv(self, rows) -> bool:
+        from sopdesk.importers import batch
+
+        suggested = str(Path(self.state.last_folder() or Path.home()) / "laporan-impor.csv")
+        path, _chosen = self.dialogs.save_file("Simpan laporan impor", suggested, ["Berkas CSV (*.csv)"])
+        if not path:
+            return False
+        if not path.lower().endswith(".csv"):
+            path += ".csv"
+        try:
+            batch.write_csv(rows, Path(path))
+        except OSError as exc:
+            self.dialogs.error("Laporan tidak dapat disimpan", f"{path}: {exc.strerror or exc}")
+            return False
+        self.export_notice.announce("Laporan impor", Path(path))
+        return True
 
     def _import_preview(self, sop: Sop) -> QWidget:
         from .preview import PageCanvas
