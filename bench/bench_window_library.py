@@ -1,6 +1,6 @@
-"""The window over a library of 5,000 SOPs: start-up, filtering while typing in the search box, one save.
+"""The window over a library of 5,000 SOPs: start-up, full-text search while typing, the filters, one save.
 
-Goals: open under 1 s, filtering under 50 ms per keystroke, saving one SOP under 50 ms. Reuses the
+Goals: open under 1 s, searching under 50 ms per keystroke, saving one SOP under 50 ms. Reuses the
 5,000-SOP library that bench_library.py generates (and keeps in the system temp folder).
 """
 from __future__ import annotations
@@ -53,7 +53,8 @@ def main() -> None:
 
     with scratch_window(library_root) as (app, window):
         search = window.library_panel.search
-        for word in ("arsip", "Biro", "OT.01"):
+        step = window.library.load(window.library.entries()[0].id).steps[2].kegiatan.split()
+        for word in ("arsip", "Biro", "OT.01", max(step, key=len), f"{step[0]} {step[-1][:4]}"):
             times = []
             search.clear()
             for i in range(1, len(word) + 1):
@@ -65,6 +66,14 @@ def main() -> None:
                   f"max {max(times) * 1000:.1f} ms per keystroke, {window.library_panel.model.rowCount()} shown "
                   "(goal < 50 ms)")
         search.clear()
+        panel = window.library_panel
+        for combo, index in ((panel.status_filter, 2), (panel.due_filter, 1), (panel.status_filter, 0),
+                             (panel.due_filter, 0)):
+            began = time.perf_counter()
+            combo.setCurrentIndex(index)
+            app.processEvents()
+            print(f"choosing \"{combo.currentText()}\": {(time.perf_counter() - began) * 1000:.1f} ms, "
+                  f"{panel.model.rowCount()} shown")
         first = window.library.entries()[0].id
         window.open_from_library(first)
         saves = []

@@ -332,6 +332,34 @@ def _print_table(rows: list) -> None:
         print("  ".join([*cells, line[-1]]).rstrip())
 
 
+def run_diff(args: argparse.Namespace) -> int:
+    """The changes from version A to version B as text: exit 0 when they are the same, 1 when they differ."""
+    from .diff import diff_sops, format_diff
+
+    notes: list[str] = []
+    old = read_sop(Path(args.old), notes)
+    new = read_sop(Path(args.new), notes)
+    for note in notes:
+        print(f"sopdesk: catatan: {note}", file=sys.stderr)
+    difference = diff_sops(old, new)
+    print(f"Versi A: {args.old}")
+    print(f"Versi B: {args.new}")
+    for line in format_diff(difference):
+        print(line)
+    if args.sheet:
+        sheet = Path(args.sheet)
+        if sheet.suffix.lower() != ".pdf":
+            raise CliError(f"{sheet}: Lembar Perubahan ditulis sebagai PDF; beri nama berakhiran .pdf.")
+        from .qt.change_sheet import write_change_sheet
+
+        try:
+            write_change_sheet(sheet, old, new, difference, Path(args.old).name, Path(args.new).name)
+        except OSError as exc:
+            raise CliError(f"{sheet}: berkas tidak dapat ditulis ({_os_reason(exc)}).") from None
+        print(f"Lembar Perubahan tersimpan: {sheet}")
+    return EXIT_OK if difference.is_empty() else EXIT_PROBLEMS
+
+
 # ---- the command line, in Indonesian ---------------------------------------------------------------
 
 
@@ -407,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sopdesk",
         description="SOP Desk: penyusun SOP Administrasi Pemerintahan (Permenpan-RB 35/2012). "
         "Tanpa argumen, jendela aplikasi dibuka.",
-        epilog="Kode keluar: 0 berhasil, 1 pemeriksaan menemukan galat, 2 masukan, keluaran atau perintah tidak dapat "
+        epilog="Kode keluar: 0 berhasil, 1 pemeriksaan menemukan galat (diff: kedua versi berbeda), 2 masukan, keluaran atau perintah tidak dapat "
         "dipakai (import: ada berkas yang gagal). Bantuan tiap perintah: sopdesk PERINTAH --help.",
     )
     options = parser.add_argument_group("opsi")
@@ -482,6 +510,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="tulis juga tabel hasilnya sebagai CSV (pemisah titik koma, UTF-8) ke BERKAS.csv",
     )
     importing.set_defaults(handler=run_import)
+
+    from .book_cli import add_book_command  # `buku`: its own module, heavy parts imported only when it runs
+
+    add_book_command(commands, _add_help)
+
+    diffing = commands.add_parser(
+        "diff",
+        help="bandingkan dua versi SOP dan tampilkan perubahannya",
+        description="Menampilkan apa yang berubah dari versi A ke versi B: isian identitas dan butir daftar (kata yang "
+        "dihapus dalam [-…-], yang ditambah dalam {+…+}), pelaksana, langkah (ditambah, dihapus, dipindah, diubah per "
+        "kolom) dan pengaturan halaman. Langkah dicocokkan menurut tanda pengenalnya (berkas sopdesk/1 dan riwayat "
+        f"pustaka); bila kedua versi tidak berbaginya, menurut isinya. Masukan: {readable}.",
+        epilog="Kode keluar: 0 bila kedua versi sama, 1 bila berbeda, 2 bila salah satu berkas tidak terbaca.",
+    )
+    diff_args = diffing.add_argument_group("argumen")
+    diff_args.add_argument("old", metavar="A", help="versi lama")
+    diff_args.add_argument("new", metavar="B", help="versi baru")
+    diff_options = diffing.add_argument_group("opsi")
+    _add_help(diff_options)
+    diff_options.add_argument("--lembar", dest="sheet", metavar="BERKAS.pdf",
+                              help="tulis juga Lembar Perubahan (PDF dengan kolom tanda tangan pemeriksa)")
+    diffing.set_defaults(handler=run_diff)
     return parser
 
 
@@ -519,3 +569,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sopdesk: dibatalkan.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`sopdesk diff A B | head`): stop quietly, as other
+        # command-line tools do. Python would otherwise print a traceback when it flushes stdout at exit.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

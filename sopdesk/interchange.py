@@ -16,10 +16,13 @@ from .model import (
     Duration,
     Identity,
     IdLabel,
+    Lifecycle,
     Logo,
     PageSettings,
     Signer,
     Sop,
+    SopLink,
+    Status,
     Step,
     Symbol,
     auto_symbol_for,
@@ -304,6 +307,8 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
     }
     for box in LIST_BOXES:
         identity[box] = list(getattr(ident, box))
+    identity["keterkaitan_links"] = [dict(text=text, **_link_to_native(link))
+                                     for text, link in ident.keterkaitan_links.items()]
     page = sop.page
     return {
         "format": NATIVE_FORMAT,
@@ -311,6 +316,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
         "id": sop.id,
         "source": sop.source,
         "notes": list(sop.notes),
+        "lifecycle": _lifecycle_to_native(sop.lifecycle),
         "identity": identity,
         "actors": [{"id": a.id, "name": a.name} for a in sop.actors],
         "steps": [
@@ -327,6 +333,7 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
                 "waktu": {"value": s.waktu.value, "unit": s.waktu.unit, "text": s.waktu.text},
                 "output": s.output,
                 "keterangan": s.keterangan,
+                "keterangan_link": _link_to_native(s.keterangan_link) if s.keterangan_link else None,
             }
             for s in sop.steps
         ],
@@ -343,6 +350,11 @@ def sop_to_native(sop: Sop) -> dict[str, Any]:
             "flatten_chart": page.flatten_chart,
             "page_numbers": page.page_numbers,
             "date_weekday": page.date_weekday,
+            "total_time_row": page.total_time_row,
+            "workday_hours": page.workday_hours,
+            "week_workdays": page.week_workdays,
+            "month_workdays": page.month_workdays,
+            "day_workdays": page.day_workdays,
         },
     }
 
@@ -400,6 +412,7 @@ def _native_to_sop(data: Any) -> Sop:
     )
     for box in LIST_BOXES:
         setattr(ident, box, _str_list(raw, box, w))
+    ident.keterkaitan_links = _keterkaitan_links(raw, w)
 
     sop = Sop(identity=ident, source=_str(data, "source", ""), notes=_str_list(data, "notes", ""))
     sop.id = _str(data, "id", "") or sop.id
@@ -440,6 +453,7 @@ def _native_to_sop(data: Any) -> Sop:
             ),
             output=_str(s, "output", where),
             keterangan=_str(s, "keterangan", where),
+            keterangan_link=_link_from_native(s.get("keterangan_link"), f"{where}keterangan_link"),
         )
         for key in ("yes_target", "no_target"):
             if getattr(step, key) is not None:
@@ -464,8 +478,77 @@ def _native_to_sop(data: Any) -> Sop:
         # Files written before page numbers existed get them, as new SOPs do.
         page_numbers=bool(page.get("page_numbers", defaults.page_numbers)),
         date_weekday=bool(page.get("date_weekday", defaults.date_weekday)),
+        total_time_row=bool(page.get("total_time_row", defaults.total_time_row)),
+        **_time_rules(page, defaults),
     )
+    sop.lifecycle = _lifecycle_from_native(data)
     return sop
+
+
+def _link_to_native(link: SopLink) -> dict[str, str]:
+    return {"sop_id": link.sop_id, "nomor": link.nomor, "nama": link.nama}
+
+
+def _link_from_native(raw: Any, where: str) -> SopLink | None:
+    """A link to another SOP of the library (links.py); files from before links existed have none."""
+    if raw is None:
+        return None
+    _expect(raw, dict, where, "objek")
+    sop_id = _str(raw, "sop_id", f"{where}.")
+    if not sop_id:
+        raise InterchangeError(f"{where}.sop_id: id SOP yang dikaitkan kosong.")
+    return SopLink(sop_id=sop_id, nomor=_str(raw, "nomor", f"{where}."), nama=_str(raw, "nama", f"{where}."))
+
+
+def _keterkaitan_links(raw: dict, w: str) -> dict[str, SopLink]:
+    items = raw.get("keterkaitan_links") or []
+    _expect(items, list, f"{w}keterkaitan_links", "daftar")
+    links: dict[str, SopLink] = {}
+    for i, item in enumerate(items):
+        where = f"{w}keterkaitan_links[{i + 1}]"
+        _expect(item, dict, where, "objek")
+        link = _link_from_native(item, where)
+        if link is not None:
+            links[_str(item, "text", f"{where}.")] = link
+    return links
+
+
+def _lifecycle_to_native(life: Lifecycle) -> dict[str, Any]:
+    return {
+        "status": life.status.value,
+        "status_date": _iso(life.status_date),
+        "status_date_text": life.status_date_text,
+        "review_months": life.review_months,
+        "review_on_tanggal_revisi": life.review_on_tanggal_revisi,
+    }
+
+
+def _lifecycle_from_native(data: dict) -> Lifecycle:
+    """Status and review plan; files from before they existed are Draf with the default review interval."""
+    raw = data.get("lifecycle") or {}
+    _expect(raw, dict, "lifecycle", "objek")
+    text = _str(raw, "status", "lifecycle.", Status.DRAF.value)
+    try:
+        status = Status(text)
+    except ValueError:
+        raise InterchangeError(f"lifecycle.status: status \"{text}\" tidak dikenal "
+                               "(Draf, Berlaku, Diganti atau Dicabut).") from None
+    months = _opt_int(raw, "review_months", "lifecycle.")
+    if months is not None and not 1 <= months <= 240:
+        raise InterchangeError(f"lifecycle.review_months: {months} bulan di luar batas (1 sampai 240).")
+    return Lifecycle(status=status, status_date=_date(raw, "status_date", "lifecycle."), review_months=months,
+                     status_date_text=_str(raw, "status_date_text", "lifecycle."),
+                     review_on_tanggal_revisi=bool(raw.get("review_on_tanggal_revisi", False)))
+
+
+def _time_rules(page: dict, defaults: PageSettings) -> dict[str, float]:
+    """The unit rules of the total time; files from before them, or a value that is not a positive number, get the default."""
+    rules = {}
+    for key in ("workday_hours", "week_workdays", "month_workdays", "day_workdays"):
+        value = page.get(key)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e6
+        rules[key] = float(value) if ok else getattr(defaults, key)
+    return rules
 
 
 def _margin(page: dict, key: str, default: float) -> float:

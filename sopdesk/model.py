@@ -128,6 +128,20 @@ class Logo:
     extension: str  # "png", "jpg" or "svg"
 
 
+@dataclass(frozen=True)
+class SopLink:
+    """A pointer from a Keterkaitan item or a step's Keterangan to another SOP of the library.
+
+    nomor and nama are the target's as they were when the link was made: when the target is renamed,
+    they tell which words of the item's text are now out of date. The linked text itself is never
+    changed by a link; it is printed exactly as typed.
+    """
+
+    sop_id: str
+    nomor: str = ""
+    nama: str = ""
+
+
 @dataclass
 class Signer:
     jabatan: str = ""
@@ -162,6 +176,9 @@ class Identity:
     peralatan_perlengkapan: list[str] = field(default_factory=list)
     peringatan: list[str] = field(default_factory=list)
     pencatatan_pendataan: list[str] = field(default_factory=list)
+    # Keterkaitan items that point at an SOP of the library, by the item's text (not its position, so
+    # adding, moving or deleting items never moves a link onto another item). See sopdesk/links.py.
+    keterkaitan_links: dict[str, SopLink] = field(default_factory=dict)
 
 
 @dataclass
@@ -184,7 +201,29 @@ class Step:
     waktu: Duration = field(default_factory=Duration)
     output: str = ""
     keterangan: str = ""
+    keterangan_link: SopLink | None = None  # the SOP (a Mikro SOP, say) the Keterangan names
     id: str = field(default_factory=new_id)
+
+
+class Status(str, enum.Enum):
+    """Where an SOP stands in its life; the value is the word shown to the user."""
+
+    DRAF = "Draf"
+    BERLAKU = "Berlaku"
+    DIGANTI = "Diganti"
+    DICABUT = "Dicabut"
+
+
+@dataclass
+class Lifecycle:
+    """Status of the SOP and its review plan (not printed; kept in the library's own format only)."""
+
+    status: Status = Status.DRAF
+    status_date: dt.date | None = None  # since when the status holds
+    status_date_text: str = ""  # typed in the status date but not read as a date: kept as typed
+    review_months: int | None = None  # review interval; None = the default in Preferensi
+    # True: Tanggal Revisi holds the planned review date (as the format notes allow), and the review is due then.
+    review_on_tanggal_revisi: bool = False
 
 
 PAPER_SIZES_MM = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
@@ -204,6 +243,13 @@ class PageSettings:
     flatten_chart: bool = False  # "ratakan bagan": Word gets each page's chart as a picture, not shapes
     page_numbers: bool = True  # "Halaman x dari y" in the bottom margin of every page
     date_weekday: bool = True  # dates print as "Rabu, 01 November 2017"; False: "01 November 2017"
+    # A last "Jumlah waktu" row in the flowchart table (sopdesk/total_time.py), and the rules it converts
+    # units with, kept with the SOP so it prints the same everywhere; Preferensi gives new SOPs theirs.
+    total_time_row: bool = False
+    workday_hours: float = 7.5  # 1 Hari Kerja = 7,5 Jam
+    week_workdays: float = 5.0  # 1 Minggu = 5 Hari Kerja
+    month_workdays: float = 20.0  # 1 Bulan = 20 Hari Kerja
+    day_workdays: float = 1.0  # 1 Hari = 1 Hari Kerja
 
 
 @dataclass
@@ -215,6 +261,7 @@ class Sop:
     id: str = field(default_factory=new_id)
     source: str = ""  # where the content came from, kept from imports
     notes: list[str] = field(default_factory=list)  # import notes, not printed
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
 
     # ---- lookups -------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor | None:
@@ -241,7 +288,8 @@ class Sop:
         return Sop(
             identity=dataclasses.replace(ident, unit_lines=list(ident.unit_lines),
                                          signer=dataclasses.replace(ident.signer),
-                                         date_texts=dict(ident.date_texts), **lists),
+                                         date_texts=dict(ident.date_texts),
+                                         keterkaitan_links=dict(ident.keterkaitan_links), **lists),
             actors=[Actor(a.name, a.id) for a in self.actors],
             steps=[dataclasses.replace(s, actors=list(s.actors), waktu=dataclasses.replace(s.waktu))
                    for s in self.steps],
@@ -249,6 +297,7 @@ class Sop:
             id=self.id,
             source=self.source,
             notes=list(self.notes),
+            lifecycle=dataclasses.replace(self.lifecycle),
         )
 
 

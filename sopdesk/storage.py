@@ -8,7 +8,8 @@ Layout of a library folder (the SOP files are the truth; everything else can be 
     catalog.json            tinydb catalogue (id, nomor, nama, unit, updated_at, file stat), flushed on demand
     sops/<stem>.json        current version of each SOP, sopdesk/1 plus "saved_at"
     trash/<stem>.json       SOPs in the Sampah
-    history/<stem>/<revision>.json   earlier versions, one per save
+    history/<stem>/<revision>.json   earlier versions, one per save (each with who saved it and what changed)
+    revisions/<stem>/<revisi>.json   revisions that were in force, kept read-only ("Buat revisi"), sopdesk/1
     recovery/<stem>.json    unsaved edits, written while the user types
     session.open            present while a window has the library open for writing; left behind by a crash
 """
@@ -44,11 +45,12 @@ from .catalog import (  # noqa: F401 - CatalogEntry and filter_entries are part 
     CatalogDamaged,
     CatalogEntry,
     FlushingCache,
+    catalog_fields,
     entry_of,
     filter_entries,
     valid_doc,
 )
-from .interchange import sop_to_native
+from .interchange import NATIVE_FORMAT, InterchangeError, sop_from_data, sop_to_native
 from .library_files import (  # noqa: F401 - StorageError, LibraryReadOnly and MAX_SOP_BYTES are part of this API
     MAX_SOP_BYTES,
     NOT_REGULAR,
@@ -64,12 +66,16 @@ from .library_files import (  # noqa: F401 - StorageError, LibraryReadOnly and M
     too_large,
 )
 from .library_lock import LOCK_NAME, HeldLock, lock_error, os_lock, take_lock  # noqa: F401 - LOCK_NAME is API
-from .model import Sop, new_id
+from .lifecycle import RevisionRefused, changed_fields, start_revision
+from .model import Sop, Status, new_id
 from .textclean import clean_text
 
 CATALOG_NAME = "catalog.json"
 SESSION_MARKER = "session.open"
 SOPS, TRASH, HISTORY, RECOVERY = "sops", "trash", "history", "recovery"
+REVISIONS = "revisions"
+MAX_USER_NAME = 120
+UNREADABLE_PREVIOUS = "(versi sebelumnya tidak dapat dibaca, jadi perubahannya tidak diketahui)"
 COPY_PREFIX = "Salinan "
 DAMAGED_REVISION = "versi rusak, tidak dapat dibuka"
 
@@ -89,6 +95,23 @@ class Revision:
     nomor: str
     nama: str
     damaged: str = ""  # Indonesian: why this version cannot be opened; "" when it can
+    saved_by: str = ""  # the user's name from Preferensi at that save; "" when unknown
+    changes: tuple[str, ...] = ()  # what that save changed against the version before it (Indonesian labels)
+
+
+@dataclass(frozen=True)
+class RevisionRecord:
+    """A revision that was in force, kept read-only after "Buat revisi" started the next one."""
+
+    key: str  # file name stem in revisions/<stem>/; pass it to Library.load_revision_record
+    revisi_ke: int  # 0 for the first issue
+    status: Status  # Berlaku while no later revision is in force, then Diganti (or Dicabut)
+    status_date: dt.date | None
+    recorded_at: str  # ISO 8601: when "Buat revisi" kept it
+    nomor: str
+    nama: str
+    tanggal_efektif: dt.date | None
+    damaged: str = ""  # Indonesian: why this record cannot be opened; "" when it can
 
 
 def default_library_dir() -> Path:
@@ -97,6 +120,7 @@ def default_library_dir() -> Path:
 
 _PLAIN_STEM = re.compile(r"[0-9a-z]{1,64}")
 _REVISION_ID = re.compile(r"[0-9A-Za-z_-]{1,80}")
+_RECORD_KEY = re.compile(r"(\d{3,9})(?:-[0-9A-Za-z]{1,40})?")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
 
 
@@ -196,13 +220,20 @@ class Library:
         self._lock = lock  # None when this window does not hold the lock
         self._closed = False
         self._db: TinyDB | None = None
+        self._listing: dict[bool, tuple[CatalogEntry, ...]] = {}  # see _entries
         self._doc_ids: dict[str, int] = {}  # SOP id -> tinydb doc id, so a save updates one document directly
+        # Revision records read from an imported JSON file, written with that SOP's first save (stage_revisions).
+        self._staged_records: dict[str, list[dict[str, Any]]] = {}
+        # The version last saved or loaded per SOP, with its file's (mtime, size): the change log of the next
+        # save compares with it instead of reading that file back, while the file is still the one it names.
+        self._saved_copies: dict[str, tuple[tuple[int, int], Sop]] = {}
 
     # ---- opening and closing ----------------------------------------------------------------
     @classmethod
     def open(cls, root: str | Path) -> Library:
         root = Path(root)
         with failing_as("membuka folder pustaka", root):
+            # revisions/ is made at the first Buat revisi: an older library on a read-only disk still opens.
             for folder in (root, root / SOPS, root / TRASH, root / HISTORY, root / RECOVERY):
                 folder.mkdir(parents=True, exist_ok=True)
         lock, reason = take_lock(root)
@@ -261,10 +292,13 @@ class Library:
         if marker.exists():
             # The last session crashed. Only then are the thousands of history folders worth a look:
             # reading them all on every start would cost seconds on a cold hard disk.
-            with os.scandir(self.root / HISTORY) as it:
-                for entry in it:
-                    if entry.is_dir(follow_symlinks=False):
-                        remove_stale_temps(Path(entry.path))
+            for kept in (HISTORY, REVISIONS):
+                if not (self.root / kept).is_dir():
+                    continue
+                with os.scandir(self.root / kept) as it:
+                    for entry in it:
+                        if entry.is_dir(follow_symlinks=False):
+                            remove_stale_temps(Path(entry.path))
         try:
             atomic_write_bytes(marker, str(os.getpid()).encode("ascii"))
         except OSError as exc:
@@ -390,13 +424,17 @@ class Library:
 
     # ---- the catalogue ----------------------------------------------------------------------
     def _table(self):
+        """The catalogue table, for code that may change it: the listing kept by _entries is dropped."""
         assert self._db is not None
+        self._listing.clear()
         return self._db.table("sops")
 
     def _record(self, sop: Sop, saved_at: dt.datetime, stat: os.stat_result, trashed: bool) -> CatalogEntry:
         fields = {"id": sop.id, "file": file_stem(sop.id), "nomor": sop.identity.nomor, "nama": sop.identity.nama,
                   "unit": _unit_of(sop), "updated_at": _iso(saved_at), "mtime_ns": stat.st_mtime_ns,
                   "size": stat.st_size, "trashed": trashed}
+        fields.update(catalog_fields(sop))  # status, years, review parts, searchable words (catalog.py)
+        fields.update({"status_date": _iso_date(sop.lifecycle.status_date), "revisi_ke": sop.identity.revisi_ke})
         for key in ("nomor", "nama", "unit"):
             fields[key] = clean_text(fields[key])[0]  # the catalogue is UTF-8 too
         table = self._table()
@@ -420,9 +458,17 @@ class Library:
         return self._entries(trashed=True)
 
     def _entries(self, trashed: bool) -> list[CatalogEntry]:
-        found = [entry_of(doc) for doc in self._table().all() if doc["trashed"] is trashed]
-        found.sort(key=lambda e: e.updated_at, reverse=True)
-        return found
+        # The window asks for the listing several times per change (library panel, links, duplicate
+        # nomor); it is built once per change of the catalogue, since only this object writes it.
+        if trashed not in self._listing:
+            assert self._db is not None
+            found: dict[bool, list[CatalogEntry]] = {False: [], True: []}
+            for doc in self._db.table("sops").all():  # one pass fills both lists
+                found[doc["trashed"] is True].append(entry_of(doc))
+            for key, listing in found.items():
+                listing.sort(key=lambda e: e.updated_at, reverse=True)
+                self._listing[key] = tuple(listing)
+        return list(self._listing[trashed])
 
     # ---- SOPs ----------------------------------------------------------------------------
     def _check_writable(self) -> None:
@@ -475,21 +521,53 @@ class Library:
                 raise StorageError(f"SOP tidak ditemukan di pustaka {self.root}: berkasnya sudah tidak ada.")
         sop, _data = read_document(path)
         sop.id = sop_id  # the file name is the identity: a file copied by hand must not save over its original
+        try:
+            self._keep_copy(sop, path.stat())
+        except OSError:
+            pass
         return sop
 
-    def save(self, sop: Sop) -> CatalogEntry:
-        """Write the SOP as its current version; the version it replaces goes to its history first."""
+    def _keep_copy(self, sop: Sop, stat: os.stat_result, cleaned: bool = False) -> None:
+        if cleaned:  # the file holds other text than `sop`: the next save reads it back instead
+            self._saved_copies.pop(sop.id, None)
+        else:
+            self._saved_copies[sop.id] = ((stat.st_mtime_ns, stat.st_size), sop.clone())
+
+    def _saved_copy(self, sop_id: str, path: Path) -> Sop | None:
+        kept = self._saved_copies.get(sop_id)
+        if kept is None or path != self._sop_path(sop_id):
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return kept[1] if kept[0] == (stat.st_mtime_ns, stat.st_size) else None
+
+    def save(self, sop: Sop, user: str = "", note: str = "") -> CatalogEntry:
+        """Write the SOP as its current version; the version it replaces goes to its history first.
+
+        The file records who saved it (`user`, the name in Preferensi) and which fields changed against the
+        version it replaces; history keeps both with each version. Saving a revision in force (Berlaku) marks
+        the earlier revisions kept in revisions/ that were still in force as Diganti.
+        """
         self._check_writable()
         target = self._sop_path(sop.id)
         in_trash = self._trash_path(sop.id)
         previous = target if target.exists() else in_trash if in_trash.exists() else None
         saved_at = _now()
+        changes = changed_fields(None, sop)
         if previous is not None:
-            old_saved_at = self._archive(sop.id, previous)
+            known = self._saved_copy(sop.id, previous)
+            old_saved_at, old_data = self._archive(sop.id, previous)
             # Strictly later than the version it replaces: revision ids are made from these times.
             saved_at = max(saved_at, old_saved_at + dt.timedelta(microseconds=1))
+            changes = changed_fields(known, sop) if known is not None else _changes_since(old_data, sop)
+        if note:
+            changes.insert(0, note)
         data = sop_to_native(sop)
         data["saved_at"] = _iso(saved_at)
+        data["saved_by"] = " ".join(user.split())[:MAX_USER_NAME]
+        data["changes"] = changes
         raw, cleaned = encode_native(data)
         with failing_as("menyimpan", target):
             atomic_write_bytes(target, raw)
@@ -500,16 +578,21 @@ class Library:
                 fsync_dir(in_trash.parent)
         with failing_as("membaca", target):
             stat = target.stat()
+        self._keep_copy(sop, stat, cleaned=bool(cleaned))
         entry = self._record(sop, saved_at, stat, trashed=False)
+        for record in self._staged_records.pop(sop.id, []):
+            self._write_record(sop.id, record)
+        if sop.lifecycle.status is Status.BERLAKU:
+            self._supersede_records(sop)
         return dataclasses.replace(entry, cleaned=tuple(cleaned)) if cleaned else entry
 
-    def _archive(self, sop_id: str, current: Path) -> dt.datetime:
-        """Copy the current file into history; returns when that version was saved."""
+    def _archive(self, sop_id: str, current: Path) -> tuple[dt.datetime, Any]:
+        """Copy the current file into history; returns when that version was saved, and its JSON (None if damaged)."""
         try:
             # No size limit here: whatever the user has under this name is kept, however big.
             raw = read_regular_file(current, 1 << 40)
         except NotRegularFile:
-            return _now()  # a FIFO or a device holds no earlier version to keep
+            return _now(), None  # a FIFO or a device holds no earlier version to keep
         except OSError as exc:
             raise StorageError(os_message("membaca", current, exc)) from exc
         try:
@@ -524,13 +607,15 @@ class Library:
             with failing_as("menyimpan riwayat", kept):
                 folder.mkdir(exist_ok=True)
                 atomic_write_bytes(kept, raw)
-        return saved_at
+        return saved_at, data
 
     def duplicate(self, sop_id: str) -> Sop:
         """A copy under a new id, named "Salinan …", not saved: the editor opens it as a new SOP."""
         twin = self.load(sop_id).clone()
         twin.id = new_id()
         twin.identity.nama = (COPY_PREFIX + twin.identity.nama).strip()
+        # A new SOP starts as a draft, whatever the status of the one it was copied from.
+        twin.lifecycle = dataclasses.replace(twin.lifecycle, status=Status.DRAF, status_date=None, status_date_text="")
         return twin
 
     # ---- Sampah ---------------------------------------------------------------------------
@@ -554,10 +639,12 @@ class Library:
         if not path.exists():
             raise StorageError("Hanya SOP di Sampah yang dapat dihapus permanen; pindahkan ke Sampah dulu.")
         history = self.root / HISTORY / file_stem(sop_id)
+        records = self.root / REVISIONS / file_stem(sop_id)
         # History first: a crash half-way leaves the SOP in the Sampah, never an orphaned history.
-        if history.exists():
-            with failing_as("menghapus", history):
-                shutil.rmtree(history)
+        for folder in (records, history):
+            if folder.exists():
+                with failing_as("menghapus", folder):
+                    shutil.rmtree(folder)
         with failing_as("menghapus", path):
             path.unlink()
             fsync_dir(path.parent)
@@ -590,7 +677,8 @@ class Library:
                 moment = _moment_of_revision(path)
                 revisions.append(Revision(path.stem, _iso(moment), "", f"({DAMAGED_REVISION})", damaged=str(exc)))
                 continue
-            revisions.append(Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama))
+            revisions.append(Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama,
+                                      saved_by=_saved_by(data), changes=_changes_of(data)))
         revisions.sort(key=lambda r: (r.saved_at, r.revision_id), reverse=True)
         return revisions
 
@@ -604,12 +692,195 @@ class Library:
         sop.id = sop_id
         return sop
 
-    def restore_revision(self, sop_id: str, revision_id: str) -> Sop:
+    def restore_revision(self, sop_id: str, revision_id: str, user: str = "") -> Sop:
         """Make an earlier version current again; the version it replaces stays in the history."""
         self._check_writable()
         sop = self.load_revision(sop_id, revision_id)
-        self.save(sop)
+        saved_at = _moment_of_revision(self.root / HISTORY / file_stem(sop_id) / f"{revision_id}.json")
+        when = f" tersimpan {saved_at.astimezone():%d-%m-%Y %H.%M}"
+        self.save(sop, user, note=f"Versi{when} dipulihkan")
         return sop
+
+    def current_version(self, sop_id: str) -> Revision | None:
+        """The saved version now in the library (or the Sampah), as a history entry; None when there is none."""
+        path = self._sop_path(sop_id)
+        if not path.exists():
+            path = self._trash_path(sop_id)
+            if not path.exists():
+                return None
+        try:
+            sop, data = read_document(path)
+            saved_at = _saved_at_of(data, path)
+        except StorageError as exc:
+            return Revision(path.stem, _iso(_moment_of_revision(path)), "", f"({DAMAGED_REVISION})", damaged=str(exc))
+        return Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama,
+                        saved_by=_saved_by(data), changes=_changes_of(data))
+
+    # ---- revisions in force, kept read-only -----------------------------------------------------
+    def _records_folder(self, sop_id: str) -> Path:
+        return self.root / REVISIONS / file_stem(sop_id)
+
+    def begin_revision(self, sop: Sop, today: dt.date, user: str = "") -> Sop:
+        """ "Buat revisi": keep `sop` (in force) as a read-only record and save the draft of its next revision.
+
+        Returns the draft (Revisi ke + 1, Tanggal Revisi `today`, status Draf), now the SOP's current version.
+        The record is written before the draft, so a crash in between leaves the SOP in force as it was, with
+        its record already kept; doing it again writes the same record under the same name.
+        """
+        self._check_writable()
+        draft = start_revision(sop, today)  # RevisionRefused unless Berlaku
+        self.record_revision(sop)
+        self.save(draft, user)
+        return draft
+
+    def record_revision(self, sop: Sop) -> str:
+        """Keep `sop` as the record of its revision; returns the record's key. The same content is kept once."""
+        self._check_writable()
+        if sop.lifecycle.status is Status.DRAF:
+            raise RevisionRefused("Hanya revisi yang pernah berlaku yang disimpan sebagai catatan revisi.")
+        return self._write_record(sop.id, sop_to_native(sop))
+
+    def _write_record(self, sop_id: str, data: dict[str, Any]) -> str:
+        """Write native data as a record of `sop_id`, named by its Revisi ke; the same content is kept once."""
+        folder = self._records_folder(sop_id)
+        number = data.get("identity", {}).get("revisi_ke")
+        number = number if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < 10**9 else 0
+        data = dict(data)
+        recorded_at = data.pop("recorded_at", None)
+        key = f"{number:03d}"
+        path = folder / f"{key}.json"
+        if path.exists():
+            try:
+                _old, old_data = read_document(path)
+                same = {k: v for k, v in old_data.items() if k != "recorded_at"} == json.loads(encode_native(data)[0])
+            except StorageError:
+                same = False
+            if same:
+                return key
+            # Another text under the same Revisi ke (the number was typed back by hand): both are kept.
+            key = f"{number:03d}-{_revision_id(_now())}"
+            path = folder / f"{key}.json"
+        data["recorded_at"] = recorded_at if isinstance(recorded_at, str) else _iso(_now())
+        raw, _cleaned = encode_native(data)
+        with failing_as("menyimpan catatan revisi", path):
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, raw)
+        return key
+
+    def export_revisions(self, sop_id: str) -> list[dict[str, Any]]:
+        """The records as JSON data, oldest first, to travel inside an exported sopdesk/1 file ("revisions")."""
+        out = []
+        for record in self._stored_records(sop_id):
+            if not record.damaged:
+                _sop, data = read_document(self._records_folder(sop_id) / f"{record.key}.json")
+                out.append(data)
+        return out
+
+    def stage_revisions(self, sop_id: str, data: Any) -> tuple[int, int]:
+        """Keep the "revisions" of an imported sopdesk/1 file for `sop_id`; they are written at its first save.
+
+        Returns (records kept, records skipped because they are not SOP data). Nothing is written now: an
+        import reaches the library only when the user saves it.
+        """
+        raw = data.get("revisions") if isinstance(data, dict) else None
+        if not isinstance(raw, list):
+            return 0, 0
+        kept, skipped = [], 0
+        for item in raw:
+            try:
+                sop_from_data(item)
+            except (InterchangeError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
+                skipped += 1
+                continue
+            if isinstance(item, dict) and item.get("format") == NATIVE_FORMAT:
+                kept.append(item)
+            else:
+                skipped += 1
+        if kept:
+            self._staged_records[sop_id] = kept
+        else:
+            self._staged_records.pop(sop_id, None)
+        return len(kept), skipped
+
+    def revisions(self, sop_id: str) -> list[RevisionRecord]:
+        """The revisions of an SOP that were in force, oldest first; one that cannot be read is listed as such."""
+        return self._settled(sop_id, self._stored_records(sop_id))
+
+    def _stored_records(self, sop_id: str) -> list[RevisionRecord]:
+        """The records with the status their files hold."""
+        folder = self._records_folder(sop_id)
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.glob("*.json"):
+            match = _RECORD_KEY.fullmatch(path.stem)
+            if is_temp_file(path.name) or match is None:
+                continue
+            try:
+                sop, data = read_document(path)
+            except StorageError as exc:
+                found.append(RevisionRecord(path.stem, int(match.group(1)), Status.DIGANTI, None, "", "",
+                                            f"({DAMAGED_REVISION})", None, damaged=str(exc)))
+                continue
+            recorded = data.get("recorded_at") if isinstance(data.get("recorded_at"), str) else ""
+            found.append(RevisionRecord(path.stem, int(match.group(1)), sop.lifecycle.status,
+                                        sop.lifecycle.status_date, recorded, sop.identity.nomor, sop.identity.nama,
+                                        sop.identity.tanggal_efektif))
+        found.sort(key=lambda r: (r.revisi_ke, r.key))
+        return found
+
+    def _settled(self, sop_id: str, found: list[RevisionRecord]) -> list[RevisionRecord]:
+        """A record still marked Berlaku under a later revision that was in force is shown as Diganti.
+
+        save() rewrites such records; this covers a crash between writing the SOP and rewriting them.
+        """
+        later: int | None = None  # the highest later revision that came into force
+        try:
+            current = self.load(sop_id)
+            if current.lifecycle.status in (Status.BERLAKU, Status.DIGANTI):
+                later = current.identity.revisi_ke or 0
+        except StorageError:
+            pass
+        settled = []
+        for record in reversed(found):  # newest first
+            if record.status is Status.BERLAKU and later is not None and record.revisi_ke < later:
+                record = dataclasses.replace(record, status=Status.DIGANTI)
+            if not record.damaged:
+                later = record.revisi_ke if later is None else max(later, record.revisi_ke)
+            settled.append(record)
+        settled.reverse()
+        return settled
+
+    def load_revision_record(self, sop_id: str, key: str) -> Sop:
+        """A kept revision as it was in force (its status as it stands now); open it read-only."""
+        if not _RECORD_KEY.fullmatch(key):
+            raise StorageError(f"Catatan revisi \"{key}\" tidak dikenal.")
+        path = self._records_folder(sop_id) / f"{key}.json"
+        if not path.exists():
+            raise StorageError(f"Catatan revisi {key} tidak ada lagi ({path}).")
+        sop, _data = read_document(path)
+        sop.id = sop_id
+        listed = next((r for r in self.revisions(sop_id) if r.key == key), None)
+        if listed is not None and not listed.damaged:
+            sop.lifecycle.status = listed.status
+        return sop
+
+    def _supersede_records(self, in_force: Sop) -> None:
+        """Earlier revisions still marked Berlaku become Diganti, dated as the revision now in force."""
+        number = in_force.identity.revisi_ke or 0
+        when = in_force.lifecycle.status_date or _now().date()
+        for record in self._stored_records(in_force.id):
+            if record.damaged or record.status is not Status.BERLAKU or record.revisi_ke >= number:
+                continue
+            path = self._records_folder(in_force.id) / f"{record.key}.json"
+            sop, data = read_document(path)
+            sop.lifecycle.status = Status.DIGANTI
+            sop.lifecycle.status_date = when
+            new = sop_to_native(sop)
+            new["recorded_at"] = data.get("recorded_at")
+            raw, _cleaned = encode_native(new)
+            with failing_as("menyimpan catatan revisi", path):
+                atomic_write_bytes(path, raw)
 
     # ---- recovery copies ---------------------------------------------------------------------
     def write_recovery(self, sop: Sop) -> list[str]:
@@ -663,6 +934,33 @@ class Library:
         path = self.root / RECOVERY / f"{file_stem(sop_id)}.json"
         with failing_as("menghapus", path):
             path.unlink(missing_ok=True)
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _saved_by(data: Any) -> str:
+    value = data.get("saved_by") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _changes_of(data: Any) -> tuple[str, ...]:
+    value = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def _changes_since(old_data: Any, sop: Sop) -> list[str]:
+    """changed_fields() against the version a save replaces, read from its JSON."""
+    if old_data is None:
+        return [UNREADABLE_PREVIOUS]
+    try:
+        old = sop_from_data(old_data)
+    except (InterchangeError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        return [UNREADABLE_PREVIOUS]
+    return changed_fields(old, sop)
 
 
 # ---- moving a library --------------------------------------------------------------------------

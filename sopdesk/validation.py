@@ -38,6 +38,13 @@ an arrow that goes nowhere); `sopdesk check` exits with 1 only when there are er
 | waktu-unreadable         | peringatan | Waktu is free text that does not read as a number and a unit           | step, "waktu"               |
 | logo-unreadable          | peringatan | the logo does not decode (sanity.logo_problem); kept, not printed      | identity, "logo"            |
 | margin-unprintable       | peringatan | a margin is not a number or leaves less than sanity.MIN_PRINTABLE_MM   | page, that margin           |
+| link-gone                | peringatan | a Keterkaitan item or a Keterangan is linked to an SOP that is no      | list keterkaitan, index /   |
+|                          |            | longer in the library (deleted for good); from link_problems(), since  | step, "keterangan"          |
+|                          |            | it needs the library's list (as do the three below)                    |                             |
+| link-trashed             | peringatan | ... linked to an SOP that is in the Sampah                             | as link-gone                |
+| link-renamed             | peringatan | the linked text still says the nomor or nama the SOP had when linked,  | as link-gone                |
+|                          |            | and the SOP now has another                                            |                             |
+| link-unnamed             | peringatan | the linked text says neither the nomor nor the nama of its SOP         | as link-gone                |
 """
 from __future__ import annotations
 
@@ -48,6 +55,7 @@ from enum import Enum
 from . import labels
 from .dates import DATE_KEYS, parse_date
 from .layout.columns import MIN_ACTOR_COLUMN_MM, actor_column_width_mm
+from .links import GONE, TRASHED, LinkCatalogue, LinkIssue, link_issues
 from .model import END, LIST_BOXES, TIME_UNITS, IdLabel, Sop, Step, Symbol, parse_duration, resolved_symbol, successors
 from .sanity import logo_problem, margin_problems
 
@@ -97,6 +105,7 @@ def validate(sop: Sop) -> list[Problem]:
     """Every problem of the document, in document order: identity, boxes, actors, page, steps."""
     found: list[Problem] = []
     _check_identity(sop, found)
+    _check_lifecycle(sop, found)
     _check_boxes(sop, found)
     _check_actors(sop, found)
     _check_steps(sop, found)
@@ -180,6 +189,14 @@ def _check_dates(sop: Sop, found: list[Problem]) -> None:
                   f"{labels.WEEKDAYS[reading.value.weekday()]}.", Target("identity", key))
 
 
+def _check_lifecycle(sop: Sop, found: list[Problem]) -> None:
+    text = sop.lifecycle.status_date_text
+    if text.strip() and sop.lifecycle.status_date is None:
+        _warn(found, "status-date-unreadable",
+              f"Tanggal status: \"{text}\" tidak dapat dibaca sebagai tanggal; teks disimpan apa adanya. "
+              "Tulis misalnya 01/11/2017 atau 1 November 2017.", Target("identity", "status_date"))
+
+
 def duplicate_nomor(sop: Sop, entries: Iterable[object]) -> list[Problem]:
     """Warn when another SOP of the library (entries with id, nomor and nama) has this SOP's Nomor SOP."""
     nomor = " ".join(sop.identity.nomor.split()).casefold()
@@ -192,6 +209,44 @@ def duplicate_nomor(sop: Sop, entries: Iterable[object]) -> list[Problem]:
                             f"Nomor SOP \"{sop.identity.nomor.strip()}\" sudah dipakai oleh SOP \"{name}\" "
                             "di pustaka.", Target("identity", "nomor"), "nomor-duplicate")]
     return []
+
+
+def link_problems(sop: Sop, catalogue: LinkCatalogue) -> list[Problem]:
+    """Warn about explicit links (links.py) whose SOP was deleted, is in the Sampah, or was renamed."""
+    found: list[Problem] = []
+    items = sop.identity.keterkaitan
+    for index, text in enumerate(items):
+        link = sop.identity.keterkaitan_links.get(text)
+        if link is not None:
+            where = f"{labels.BOX_TITLES['keterkaitan']} butir {index + 1}"
+            for issue in link_issues(text, link, catalogue):
+                found.append(_link_problem(issue, where, Target("list", "keterkaitan", index=index)))
+    for number, step in enumerate(sop.steps, start=1):
+        if step.keterangan_link is not None:
+            where = f"Langkah {number}, {labels.COLUMN_KETERANGAN}"
+            for issue in link_issues(step.keterangan, step.keterangan_link, catalogue):
+                found.append(_link_problem(issue, where, _step_target(step, "keterangan")))
+    return found
+
+
+def _link_problem(issue: LinkIssue, where: str, target: Target) -> Problem:
+    link = issue.link
+    then = " ".join(p for p in (link.nomor.strip(), link.nama.strip()) if p) or "SOP tanpa nomor dan nama"
+    if issue.kind == GONE:
+        return Problem(Severity.WARNING, f"{where} dikaitkan ke \"{then}\", yang sudah tidak ada di pustaka. "
+                       "Kaitkan ke SOP lain atau lepas kaitannya.", target, "link-gone")
+    if issue.kind == TRASHED:
+        return Problem(Severity.WARNING, f"{where} dikaitkan ke \"{then}\", yang ada di Sampah. Pulihkan SOP itu, "
+                       "atau kaitkan ke SOP lain.", target, "link-trashed")
+    now = issue.target
+    if issue.kind == "nomor":
+        return Problem(Severity.WARNING, f"{where} masih menyebut nomor \"{issue.old.strip()}\", tetapi SOP yang "
+                       f"dikaitkan kini bernomor \"{now.nomor.strip()}\".", target, "link-renamed")
+    if issue.kind == "nama":
+        return Problem(Severity.WARNING, f"{where} masih menyebut nama \"{issue.old.strip()}\", tetapi SOP yang "
+                       f"dikaitkan kini bernama \"{now.nama.strip()}\".", target, "link-renamed")
+    return Problem(Severity.WARNING, f"{where} dikaitkan ke \"{now.label()}\", tetapi teksnya tidak menyebut nomor "
+                   "maupun nama SOP itu.", target, "link-unnamed")
 
 
 def _check_boxes(sop: Sop, found: list[Problem]) -> None:

@@ -72,6 +72,11 @@ class ScriptedDialogs(dlg.Dialogs):
     def remove_actor_choice(self, actor_name, step_count, others):
         return self._next("remove_actor_choice", (False, ""))
 
+    def choose_linked_sop(self, title, targets, current_id="", suggested_id="", can_unlink=False):
+        # Recorded, so a test sees what the picker offered and which SOP it put first.
+        self.link_offers = getattr(self, "link_offers", []) + [(title, list(targets), current_id, suggested_id)]
+        return self._next("choose_linked_sop", None)
+
     def review_import(self, results, preview_factory=None):
         self.reviewed = results
         if preview_factory is not None:
@@ -84,7 +89,7 @@ class ScriptedDialogs(dlg.Dialogs):
     def ask_conflict_policy(self, name):
         return self._next("ask_conflict_policy", "skip_all")
 
-    def choose_revision(self, revisions):
+    def choose_revision(self, revisions, current=None):
         return self._next("choose_revision", "")
 
 

@@ -313,7 +313,7 @@ def test_an_earlier_version_is_brought_back_from_the_history(env, qtbot):
     window.save_action.trigger()
     first_name = window.controller.sop.identity.nama
     window.history_action.trigger()
-    assert "belum ada versi sebelumnya" in dialogs.infos[-1][1].lower()
+    assert dialogs.asked[-1] == "choose_revision"  # the one saved version is listed (who saved it and when)
     qtbot.keyClicks(window.identity_form.nama, " (perubahan)")
     window.save_action.trigger()
     revisions = window.library.history(window.controller.sop.id)
@@ -325,3 +325,19 @@ def test_an_earlier_version_is_brought_back_from_the_history(env, qtbot):
     assert not window.isWindowModified()  # restoring saves the old version as the current one
     assert window.library.entries()[0].nama == first_name
     assert len(window.library.history(window.controller.sop.id)) == 2
+
+
+def test_every_menu_entry_has_its_own_access_key(env):
+    # Alt+B then one letter reaches any Berkas entry; two entries sharing a letter would need a second press.
+    import re
+
+    window, _dialogs = env()
+    for menu_action in window.menuBar().actions():
+        keys = []
+        for action in menu_action.menu().actions():
+            if action.isSeparator() or not action.text():
+                continue
+            found = re.search(r"&([^&])", action.text())
+            assert found, f"{menu_action.text()} › {action.text()} has no access key"
+            keys.append(found.group(1).lower())
+        assert len(keys) == len(set(keys)), f"{menu_action.text()}: access keys shared: {sorted(keys)}"

@@ -106,7 +106,7 @@ def test_closing_when_saving_the_changes_fails_keeps_the_window_open(make_window
     window, dialogs = make_window()
     open_arsip(window, dialogs)
 
-    def fail(sop):
+    def fail(sop, *args, **kwargs):
         raise StorageError("Tidak dapat menyimpan SOP: disk penuh.")
 
     monkeypatch.setattr(window.library, "save", fail)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from sopdesk import model
-from sopdesk.model import Sop
+from sopdesk import links, model
+from sopdesk.model import Sop, SopLink
 
 from .commands import EditCommand
 
@@ -100,9 +100,32 @@ class DocumentController(QObject):
         typing = type(value) is str
         return self.edit(f"Ubah {label}", "identity", change, merge_key=f"identity:{key}" if typing else None)
 
-    def set_list(self, box: str, items: list[str], text: str, merge_key: str | None = None) -> bool:
+    def set_list(self, box: str, items: list[str], text: str, merge_key: str | None = None,
+                 renamed: tuple[str, str] | None = None) -> bool:
+        """Set a list; `renamed` (old, new text) lets a Keterkaitan item's link follow the item's new text."""
         scope = "identity" if box == "unit_lines" else "lists"
-        return self.edit(text, scope, lambda sop: setattr(sop.identity, box, list(items)), merge_key=merge_key)
+        return self.edit(text, scope, lambda sop: links.set_box(sop, box, items, renamed), merge_key=merge_key)
+
+    # ---- links to other SOPs (sopdesk/links.py) ---------------------------------------------
+    def set_item_link(self, text: str, link: SopLink | None) -> bool:
+        """Link a Keterkaitan item (by its text) to an SOP of the library, or unlink it with None."""
+        return self.edit("Kaitkan butir Keterkaitan ke SOP" if link else "Lepas kaitan butir Keterkaitan", "lists",
+                         lambda sop: links.set_item_link(sop, text, link))
+
+    def add_linked_item(self, index: int, target: links.LinkTarget) -> str:
+        added: list[str] = []
+        self.edit("Tambah butir Keterkaitan dari pustaka", "lists",
+                  lambda sop: added.append(links.add_linked_item(sop, index, target)))
+        return added[0] if added else ""
+
+    def set_keterangan_link(self, step_id: str, link: SopLink | None) -> bool:
+        def change(sop: Sop) -> None:
+            step = sop.step(step_id)
+            if step is not None:
+                step.keterangan_link = link
+
+        return self.edit("Kaitkan Keterangan ke SOP" if link else "Lepas kaitan Keterangan", "steps", change,
+                         focus=("step", step_id))
 
     def set_page(self, attr: str, value: object, label: str) -> bool:
         return self.edit(f"Ubah {label}", "page", lambda sop: setattr(sop.page, attr, value))

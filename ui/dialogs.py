@@ -176,30 +176,21 @@ class Dialogs:
             return False, ""
         return True, (combo.currentData() or "") if move.isChecked() else ""
 
-    def choose_revision(self, revisions: list) -> str:
-        """Pick an earlier version to bring back; "" when cancelled."""
-        from PySide6.QtWidgets import QListWidget, QListWidgetItem
+    def choose_revision(self, revisions: list, current=None) -> str:
+        """Riwayat versi: pick an earlier version to bring back; "" when closed. `current` heads the list."""
+        from .history_dialog import HistoryDialog
 
-        from .library_panel import format_timestamp
-
-        dialog = QDialog(self.parent)
-        dialog.setWindowTitle("Riwayat versi")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel("Versi yang tersimpan sebelumnya, terbaru di atas. Memulihkan sebuah versi "
-                                "menyimpannya sebagai versi terkini; versi sekarang tetap ada di riwayat."))
-        listing = QListWidget()
-        for revision in revisions:
-            item = QListWidgetItem(f"{format_timestamp(revision.saved_at)} — {revision.nomor} {revision.nama}")
-            item.setData(256, revision.revision_id)
-            listing.addItem(item)
-        listing.setCurrentRow(0)
-        layout.addWidget(listing)
-        buttons = ok_cancel_buttons(dialog, "Pulihkan versi ini", "Tutup")
-        listing.itemDoubleClicked.connect(lambda _item: dialog.accept())
-        layout.addWidget(buttons)
-        if dialog.exec() != QDialog.DialogCode.Accepted or listing.currentItem() is None:
+        dialog = HistoryDialog(revisions, current, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return ""
-        return listing.currentItem().data(256)
+        return dialog.chosen()
+
+    def choose_linked_sop(self, title: str, targets: list, current_id: str = "", suggested_id: str = "",
+                          can_unlink: bool = False) -> str | None:
+        """Kaitkan ke SOP: the id of the SOP chosen, "" for "Lepas kaitan", None when cancelled."""
+        from .link_picker import choose_linked_sop
+
+        return choose_linked_sop(self.parent, title, targets, current_id, suggested_id, can_unlink)
 
     def review_import(self, results: list, preview_factory=None) -> list:
         """The import report; the SOPs the user chose to import, or [] when cancelled."""

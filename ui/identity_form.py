@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QDate, QLocale, Qt, Signal
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from sopdesk.dates import parse_date
 from sopdesk.labels import IDENTITY_LABELS, format_date
-from sopdesk.model import IdLabel, Logo
+from sopdesk.lifecycle import DEFAULT_REVIEW_MONTHS, LIFECYCLE_LABELS, MAX_REVIEW_MONTHS, review_text
+from sopdesk.model import IdLabel, Logo, Status
 from sopdesk.sanity import logo_problem
 
 from .controller import DocumentController
@@ -216,12 +218,101 @@ class IdentityForm(QScrollArea):
         id_row.addWidget(self.signer_number, 1)
         signer_form.addRow("Nomor identitas:", id_row)
         outer.addWidget(signer)
+        outer.addWidget(self._lifecycle_box())
         outer.addStretch(1)
-        for box_form in (unit_form, form, signer_form):
+        for box_form in (unit_form, form, signer_form, self.lifecycle_form):
             _let_shrink(box_form)
         self.setWidget(inner)
         self.setWidgetResizable(True)
         controller.document_changed.connect(self._on_controller_document_changed)
+
+    # ---- status and review --------------------------------------------------------------
+    # Months the review counts when the SOP sets none; the window points this at Preferensi.
+    review_default_months: Callable[[], int] = staticmethod(lambda: DEFAULT_REVIEW_MONTHS)
+
+    def _lifecycle_box(self) -> QGroupBox:
+        box = QGroupBox("Status dan tinjau ulang")
+        form = QFormLayout(box)
+        self.lifecycle_form = form
+        self.status = QComboBox()
+        self.status.setObjectName("status")
+        for status in Status:
+            self.status.addItem(status.value, status.value)
+        self.status.setToolTip("Draf: sedang disusun. Berlaku: sudah ditetapkan. Diganti: ada revisi yang lebih "
+                               "baru yang berlaku. Dicabut: tidak berlaku lagi.")
+        self.status.activated.connect(self._on_status_activated)
+        self.fields["status"] = self.status
+        form.addRow("Status:", self.status)
+        self.status_date = DateField()
+        self.status_date.setObjectName("status_date")
+        self.status_date.date_picked.connect(lambda value: self._set_status_date(value))
+        self.status_date.text_typed.connect(self._on_status_date_typed)
+        self.fields["status_date"] = self.status_date
+        form.addRow("Tanggal status:", self.status_date)
+        self.review_months = QSpinBox()
+        self.review_months.setObjectName("review_months")
+        self.review_months.setRange(0, MAX_REVIEW_MONTHS)
+        self.review_months.setSuffix(" bulan")
+        self.review_months.setSpecialValueText("Bawaan Preferensi")
+        self.review_months.setToolTip("Jangka tinjau ulang setelah Tanggal Efektif; kosong (0) memakai bawaan "
+                                      "di Preferensi.")
+        self.review_months.valueChanged.connect(self._on_review_months_value_changed)
+        self.fields["review_months"] = self.review_months
+        form.addRow("Tinjau ulang setiap:", self.review_months)
+        self.review_on_revisi = QCheckBox("Tanggal Revisi berisi jadwal tinjau ulang")
+        self.review_on_revisi.setObjectName("review_on_tanggal_revisi")
+        self.review_on_revisi.toggled.connect(self._on_review_on_revisi_toggled)
+        self.fields["review_on_tanggal_revisi"] = self.review_on_revisi
+        form.addRow("", self.review_on_revisi)
+        self.review_label = QLabel()
+        self.review_label.setObjectName("review_label")
+        self.review_label.setWordWrap(True)
+        form.addRow("", self.review_label)
+        return box
+
+    def _edit_lifecycle(self, key: str, value: object, merge: bool = False) -> bool:
+        def change(sop) -> None:
+            setattr(sop.lifecycle, key, value)
+            if key == "status" and sop.lifecycle.status_date is None and not sop.lifecycle.status_date_text:
+                sop.lifecycle.status_date = dt.date.today()  # a status holds from some day: today until told
+
+        return self._controller.edit(f"Ubah {LIFECYCLE_LABELS[key]}", "identity", change,
+                                     merge_key=f"lifecycle:{key}" if merge else None)
+
+    def _on_status_activated(self, index: int) -> None:
+        self._edit_lifecycle("status", Status(self.status.itemData(index)))
+
+    def _set_status_date(self, value: dt.date | None, kept: str = "", typing: bool = False) -> bool:
+        def change(sop) -> None:
+            sop.lifecycle.status_date = value
+            sop.lifecycle.status_date_text = kept
+
+        return self._controller.edit(f"Ubah {LIFECYCLE_LABELS['status_date']}", "identity", change,
+                                     merge_key="lifecycle:status_date" if typing else None)
+
+    def _on_status_date_typed(self, text: str) -> None:
+        self._set_status_date(*stored_date(text), typing=True)
+
+    def _on_review_months_value_changed(self, value: int) -> None:
+        self._edit_lifecycle("review_months", value or None, merge=True)
+
+    def _on_review_on_revisi_toggled(self, on: bool) -> None:
+        self._edit_lifecycle("review_on_tanggal_revisi", on)
+
+    def _refresh_lifecycle(self) -> None:
+        sop = self._controller.sop
+        life = sop.lifecycle
+        self.status.setCurrentIndex(max(0, self.status.findData(life.status.value)))
+        self.status_date.set_value(life.status_date, life.status_date_text)
+        for widget, value in ((self.review_months, life.review_months or 0),
+                              (self.review_on_revisi, life.review_on_tanggal_revisi)):
+            widget.blockSignals(True)
+            if isinstance(widget, QSpinBox):
+                widget.setValue(value)
+            else:
+                widget.setChecked(value)
+            widget.blockSignals(False)
+        self.review_label.setText(review_text(sop, dt.date.today(), self.review_default_months()))
 
     # ---- builders -----------------------------------------------------------------------
     def _line(self, key: str) -> QLineEdit:
@@ -274,6 +365,7 @@ class IdentityForm(QScrollArea):
         self.signer_number.setEnabled(ident.signer.id_label is not IdLabel.NONE)
         self.unit_lines.set_items(ident.unit_lines)
         self._show_logo(ident.logo)
+        self._refresh_lifecycle()
 
     def _show_logo(self, logo: Logo | None) -> None:
         if logo is None:

@@ -1,13 +1,12 @@
-"""The library side panel: SOPs by nomor, nama, unit and last change, filtered while typing, and the Sampah."""
+"""The library side panel: SOPs searched in every text, filtered by status, unit, year and review, and the Sampah."""
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -15,81 +14,32 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sopdesk.labels import MONTHS
-from sopdesk.storage import CatalogEntry, filter_entries
+from sopdesk.model import Status
+from sopdesk.storage import CatalogEntry
 
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Nomor", "Nama SOP", "Unit", "Terakhir diubah")
+from .library_model import COLUMNS, DUE_TIPS, Column, DueFilter, LibraryModel, format_timestamp  # noqa: F401 - API
+
 WIDE_PANEL = 520
+WIDER_PANEL = 780
+SORT_CHOICES = ((Column.UPDATED, "Terakhir diubah"), (Column.NOMOR, "Nomor"), (Column.NAMA, "Nama"),
+                (Column.UNIT, "Unit"), (Column.STATUS, "Status"), (Column.REVIEW, "Tinjau ulang"))
+# Newest change and a review date soonest first are what people look for; the rest read A to Z.
+_FIRST_ORDER = {Column.UPDATED: Qt.SortOrder.DescendingOrder}
 
 
-def format_timestamp(value: str) -> str:
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value or ""
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone()
-    return f"{stamp.day:02d} {MONTHS[stamp.month - 1][:3]} {stamp.year} {stamp:%H.%M}"
-
-
-class LibraryModel(QAbstractTableModel):
-    """The catalogue entries shown, already filtered; sorted newest change first."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._all: list[CatalogEntry] = []
-        self._shown: list[CatalogEntry] = []
-        self._filter = ""
-
-    def set_entries(self, entries: list[CatalogEntry]) -> None:
-        self._all = sorted(entries, key=lambda e: e.updated_at or "", reverse=True)
-        self._apply()
-
-    def set_filter(self, text: str) -> None:
-        self._filter = text
-        self._apply()
-
-    def _apply(self) -> None:
-        self.beginResetModel()
-        self._shown = filter_entries(self._all, self._filter) if self._filter.strip() else list(self._all)
-        self.endResetModel()
-
-    def entry(self, row: int) -> CatalogEntry | None:
-        return self._shown[row] if 0 <= row < len(self._shown) else None
-
-    def row_of(self, sop_id: str) -> int:
-        return next((i for i, e in enumerate(self._shown) if e.id == sop_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._shown)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry(index.row()) if index.isValid() else None
-        if entry is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        column = index.column()
-        if column == 0:
-            return entry.nomor
-        if column == 1:
-            return entry.nama or "(tanpa nama)"
-        if column == 2:
-            return entry.unit
-        if column == 3:
-            return format_timestamp(entry.updated_at)
-        return None
+def _compact_combo(name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setToolTip(tip)
+    # Narrow in the dock; the open list is as wide as its longest choice.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    return combo
 
 
 class LibraryPanel(QWidget):
@@ -105,7 +55,9 @@ class LibraryPanel(QWidget):
         super().__init__(parent)
         self.search = QLineEdit()
         self.search.setObjectName("library_search")
-        self.search.setPlaceholderText("Cari nomor, nama atau unit…")
+        self.search.setPlaceholderText("Cari di semua teks SOP…")
+        self.search.setToolTip("Mencari di nomor, nama, unit, daftar identitas, pelaksana dan setiap langkah. "
+                               "Beberapa kata: semuanya harus ada. Huruf besar-kecil dan aksen diabaikan.")
         self.search.setClearButtonEnabled(True)
         self.model = LibraryModel(self)
         self.table = QTableView()
@@ -119,10 +71,43 @@ class LibraryPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 140), (2, 90), (3, 100)):
+        header.setSectionResizeMode(Column.NAMA, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.NOMOR, 140), (Column.UNIT, 110), (Column.STATUS, 64), (Column.REVIEW, 86),
+                              (Column.UPDATED, 118)):
             self.table.setColumnWidth(column, width)
+        # Clicking a header sorts by it; the order starts as the model's (newest change first).
+        header.setSortIndicator(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+
+        self.status_filter = _compact_combo("library_status_filter", "Saring menurut status SOP")
+        self.status_filter.addItem("Semua status", "")
+        for status in Status:
+            self.status_filter.addItem(status.value, status.value)
+        self.unit_filter = _compact_combo("library_unit_filter", "Saring menurut unit organisasi")
+        self.unit_filter.addItem("Semua unit", "")
+        self.year_filter = _compact_combo("library_year_filter",
+                                          "Saring menurut tahun Tanggal Pembuatan atau Tanggal Efektif")
+        self.year_filter.addItem("Semua tahun", None)
+        self.due_filter = _compact_combo("library_due_filter",
+                                         "Saring SOP berlaku menurut jadwal tinjau ulangnya")
+        for due in DueFilter:
+            self.due_filter.addItem(due.value, due.value)
+            self.due_filter.setItemData(self.due_filter.count() - 1, DUE_TIPS[due], Qt.ItemDataRole.ToolTipRole)
+        self.sort_choice = _compact_combo("library_sort", "Urutkan daftar")
+        for column, label in SORT_CHOICES:
+            self.sort_choice.addItem(f"Urut: {label}", int(column))
+        self.sort_order_button = QToolButton()
+        self.sort_order_button.setObjectName("library_sort_order")
+        self.sort_order_button.setAutoRaise(True)
+        self.clear_filters_button = QToolButton()
+        self.clear_filters_button.setObjectName("library_clear_filters")
+        self.clear_filters_button.setText("Hapus saringan")
+        self.clear_filters_button.setToolTip("Tampilkan lagi semua SOP: kosongkan pencarian dan semua saringan")
+        self.clear_filters_button.setAutoRaise(True)
+        self._sync_sort_controls()
+
         self.trash_view = QCheckBox("Tampilkan Sampah")
         self.count_label = QLabel()
         self.new_button = QPushButton("SOP Baru")
@@ -131,8 +116,14 @@ class LibraryPanel(QWidget):
         self.delete_button = QPushButton("Hapus")
         self.restore_button = QPushButton("Pulihkan")
         self.purge_button = QPushButton("Hapus permanen")
-        self.search.textChanged.connect(self.model.set_filter)
-        self.search.textChanged.connect(lambda _t: self._update_count())
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.status_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.unit_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.year_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.due_filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.sort_choice.activated.connect(self._on_sort_choice_activated)
+        self.sort_order_button.clicked.connect(self._on_sort_order_clicked)
+        self.clear_filters_button.clicked.connect(self.clear_filters)
         # SOP Baru offers both starts: the profile alone, or a complete example to adapt.
         new_menu = QMenu(self.new_button)
         new_menu.addAction("SOP kosong (dari profil)").triggered.connect(lambda: self.new_requested.emit())
@@ -145,6 +136,20 @@ class LibraryPanel(QWidget):
         self.purge_button.clicked.connect(lambda: self._emit_for_current(self.purge_requested))
         self.trash_view.toggled.connect(self._sync_buttons)
 
+        # Two compact rows of choices under the search box: they fit a dock of 300 px at 1366 x 768.
+        filters = QGridLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setHorizontalSpacing(4)
+        filters.setVerticalSpacing(2)
+        filters.addWidget(self.status_filter, 0, 0)
+        filters.addWidget(self.year_filter, 0, 1)
+        filters.addWidget(self.due_filter, 0, 2)
+        second = QHBoxLayout()
+        second.setSpacing(4)
+        second.addWidget(self.unit_filter, 1)
+        second.addWidget(self.sort_choice, 1)
+        second.addWidget(self.sort_order_button)
+        filters.addLayout(second, 1, 0, 1, 3)
         top = QHBoxLayout()
         top.addWidget(self.new_button)
         top.addWidget(self.open_button)
@@ -154,23 +159,32 @@ class LibraryPanel(QWidget):
         top.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.search)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.trash_view)
         bottom.addStretch(1)
+        bottom.addWidget(self.clear_filters_button)
         bottom.addWidget(self.count_label)
         layout.addLayout(bottom)
         layout.addLayout(top)
         self._total = 0
+        self._choices: dict[str, list] = {}  # the units and years each choice box lists now
         self._sync_buttons()
+        self._update_count()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        # A narrow side panel shows nomor and nama only; unit and date come back when it is widened.
-        narrow = self.width() < WIDE_PANEL
-        for column in (2, 3):
-            self.table.setColumnHidden(column, narrow)
+        # A narrow side panel shows nomor and nama only (a due review still marks the nomor); unit and status
+        # come back when it is widened, the review date and the last change when it is wide. The sort choice
+        # reaches every column meanwhile.
+        width = self.width()
+        for column in (Column.UNIT, Column.STATUS):
+            self.table.setColumnHidden(column, width < WIDE_PANEL)
+        for column in (Column.REVIEW, Column.UPDATED):
+            self.table.setColumnHidden(column, width < WIDER_PANEL)
 
     def showing_trash(self) -> bool:
         return self.trash_view.isChecked()
@@ -179,6 +193,15 @@ class LibraryPanel(QWidget):
         current = self.current_id()
         self._total = len(entries)
         self.model.set_entries(entries)
+        self._refill_choices()
+        self._update_count()
+        if current:
+            self.select(current)
+
+    def set_review_months(self, default_months: int) -> None:
+        """The review interval from Preferensi, for SOPs without their own; the due marks follow it."""
+        current = self.current_id()
+        self.model.set_review_months(default_months)
         self._update_count()
         if current:
             self.select(current)
@@ -198,11 +221,69 @@ class LibraryPanel(QWidget):
         if row >= 0:
             self.table.selectRow(row)
 
+    def clear_filters(self) -> None:
+        for combo in (self.status_filter, self.unit_filter, self.year_filter, self.due_filter):
+            combo.setCurrentIndex(0)
+        self.search.clear()
+
+    # ---- filters and order ----------------------------------------------------------------
+    def _refill_choices(self) -> None:
+        """Units and years of the SOPs listed; a choice made earlier stays, even when no SOP has it now."""
+        for combo, values in ((self.unit_filter, self.model.units()), (self.year_filter, self.model.years())):
+            chosen = combo.currentData()
+            if chosen not in (None, "") and chosen not in values:
+                values = [*values, chosen]
+            if self._choices.get(combo.objectName()) == values:
+                continue
+            self._choices[combo.objectName()] = values
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(str(value), value)
+                combo.setItemData(combo.count() - 1, str(value), Qt.ItemDataRole.ToolTipRole)  # a long unit name
+            combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen not in (None, "") else 0)
+            combo.blockSignals(False)
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_count()
+
+    def _on_filter_changed(self, _index: int) -> None:
+        unit = self.unit_filter.currentData()
+        self.unit_filter.setToolTip(f"Unit: {unit}" if unit else "Saring menurut unit organisasi")
+        self.model.set_filters(self.status_filter.currentData() or "", self.unit_filter.currentData() or "",
+                               self.year_filter.currentData(),
+                               DueFilter(self.due_filter.currentData() or DueFilter.ALL.value))
+        self._update_count()
+
+    def _on_sort_choice_activated(self, index: int) -> None:
+        column = Column(self.sort_choice.itemData(index))
+        self.table.sortByColumn(column, _FIRST_ORDER.get(column, Qt.SortOrder.AscendingOrder))
+
+    def _on_sort_order_clicked(self) -> None:
+        column, order = self.model.sort_state()
+        flipped = (Qt.SortOrder.AscendingOrder if order == Qt.SortOrder.DescendingOrder
+                   else Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(column, flipped)
+
+    def _on_header_sort_indicator_changed(self, _column: int, _order: Qt.SortOrder) -> None:
+        self._sync_sort_controls()
+
+    def _sync_sort_controls(self) -> None:
+        column, order = self.model.sort_state()
+        self.sort_choice.setCurrentIndex(max(0, self.sort_choice.findData(int(column))))
+        ascending = order == Qt.SortOrder.AscendingOrder
+        self.sort_order_button.setText("↑" if ascending else "↓")
+        self.sort_order_button.setToolTip("Urutan naik (klik untuk membalik)" if ascending
+                                          else "Urutan turun (klik untuk membalik)")
+
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         where = "di Sampah" if self.showing_trash() else "SOP"
         self.count_label.setText(f"{shown} dari {self._total} {where}" if shown != self._total
                                  else f"{self._total} {where}")
+        self.clear_filters_button.setEnabled(self.model.filtering())
 
     def _sync_buttons(self) -> None:
         trash = self.showing_trash()

@@ -22,6 +22,7 @@ from sopdesk.storage import Library, LibraryReadOnly, StorageError, default_libr
 from sopdesk.validation import Target, duplicate_nomor, from_layout
 
 from . import dialogs as dlg
+from . import lifecycle_actions
 from .actors_editor import ActorsEditor
 from .controller import DocumentController
 from .identity_form import IdentityForm
@@ -31,6 +32,7 @@ from .preview import PreviewPane
 from .list_editors import BoxesEditor
 from .preferences import PreferencesDialog
 from .problems_panel import ProblemsPanel
+from .sop_links import LinkContext, install_links
 from .steps_editor import StepsEditor
 from .transfers import TransfersMixin
 from .ui_state import UiState
@@ -55,9 +57,10 @@ class MainWindow(TransfersMixin, QMainWindow):
 
         self.library_panel = LibraryPanel()
         self.identity_form = IdentityForm(self.controller, self.dialogs)
-        self.boxes_editor = BoxesEditor(self.controller, self.dialogs)
+        self.links = LinkContext(self.controller, self.dialogs, self)  # links between SOPs (ui/sop_links.py)
+        self.boxes_editor = BoxesEditor(self.controller, self.dialogs, link_context=self.links)
         self.actors_editor = ActorsEditor(self.controller, self.dialogs)
-        self.steps_editor = StepsEditor(self.controller, dialogs=self.dialogs)
+        self.steps_editor = StepsEditor(self.controller, dialogs=self.dialogs, link_context=self.links)
         self.steps_editor.message_posted.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.page_editor = PageSettingsEditor(self.controller)
         self.tabs = QTabWidget()
@@ -111,7 +114,8 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.controller.focus_requested.connect(self._on_controller_focus_requested)
         self.problems_panel.problem_activated.connect(self.show_target)
         self.preview.step_clicked.connect(self._on_preview_step_clicked)
-        self.problems_panel.extra = lambda: self._layout_problems() + self._nomor_problems()
+        self.problems_panel.extra = lambda: self._layout_problems() + self._nomor_problems() + self.links.problems()
+        install_links(self)
         self.preview.refreshed.connect(self.problems_panel.refresh)
         self.steps_editor.table.selectionModel().currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps_editor.model.modelReset.connect(self._reconnect_step_selection)
@@ -146,7 +150,7 @@ class MainWindow(TransfersMixin, QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&Berkas")
         self.new_action = self._action(file_menu, "SOP &Baru", lambda: self.new_sop(), QKeySequence.StandardKey.New)
-        self.new_from_template_action = self._action(file_menu, "SOP Baru dari &contoh…",
+        self.new_from_template_action = self._action(file_menu, "SOP Baru dari c&ontoh…",
                                                      lambda: self.new_from_template())
         self.save_action = self._action(file_menu, "&Simpan", lambda: self.save(), QKeySequence.StandardKey.Save)
         # Simpan is greyed out while the library is read-only; Ctrl+S still answers then, saying why.
@@ -156,28 +160,36 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.read_only_save_action.triggered.connect(lambda: self.save())
         self.addAction(self.read_only_save_action)
         file_menu.addSeparator()
-        self.import_json_action = self._action(file_menu, "Impor JSON…", lambda: self.import_json())
-        self.import_xlsx_action = self._action(file_menu, "Impor Excel…", lambda: self.import_xlsx())
-        self.import_pdf_action = self._action(file_menu, "Impor PDF…", lambda: self.import_pdf())
-        self.import_docx_action = self._action(file_menu, "Impor Word…", lambda: self.import_docx())
-        self.import_folder_action = self._action(file_menu, "Impor folder…", lambda: self.import_folder())
-        self.export_json_action = self._action(file_menu, "Ekspor JSON…", lambda: self.export_json())
-        self.export_pdf_action = self._action(file_menu, "Ekspor PDF…", lambda: self.export_pdf())
-        self.export_docx_action = self._action(file_menu, "Ekspor Word…", lambda: self.export_office("docx"))
-        self.export_xlsx_action = self._action(file_menu, "Ekspor Excel…", lambda: self.export_office("xlsx"))
+        self.import_json_action = self._action(file_menu, "Impor &JSON…", lambda: self.import_json())
+        self.import_xlsx_action = self._action(file_menu, "Impor &Excel…", lambda: self.import_xlsx())
+        self.import_pdf_action = self._action(file_menu, "Impor &PDF…", lambda: self.import_pdf())
+        self.import_docx_action = self._action(file_menu, "Impor &Word…", lambda: self.import_docx())
+        self.import_folder_action = self._action(file_menu, "Impor &folder…", lambda: self.import_folder())
+        self.export_json_action = self._action(file_menu, "Ekspor JSO&N…", lambda: self.export_json())
+        self.export_pdf_action = self._action(file_menu, "Ekspor P&DF…", lambda: self.export_pdf())
+        self.export_docx_action = self._action(file_menu, "Ekspor Wo&rd…", lambda: self.export_office("docx"))
+        self.export_xlsx_action = self._action(file_menu, "Ekspor E&xcel…", lambda: self.export_office("xlsx"))
+        self.book_action = self._action(file_menu, "B&uku SOP…", lambda: self.open_book_dialog())
         file_menu.addSeparator()
         self.print_action = self._action(file_menu, "&Cetak…", lambda: self.print_document(),
                                          QKeySequence.StandardKey.Print)
         file_menu.addSeparator()
-        self.history_action = self._action(file_menu, "Riwayat versi…", lambda: self.show_history())
-        self.preferences_action = self._action(file_menu, "Preferensi…", lambda: self.edit_preferences())
+        self.history_action = self._action(file_menu, "Riwa&yat versi…", lambda: self.show_history())
+        self.compare_action = self._action(file_menu, "Bandin&gkan versi…", lambda: self.compare_versions())
+        self.begin_revision_action = self._action(file_menu, "Buat re&visi…",
+                                                  lambda: lifecycle_actions.begin_revision(self))
+        self.revision_records_action = self._action(file_menu, "Ca&tatan revisi…",
+                                                    lambda: lifecycle_actions.show_revision_records(self))
+        self.controller.document_changed.connect(lambda _scope: lifecycle_actions.update_revision_action(self))
+        self.identity_form.review_default_months = self.state.review_months_default
+        self.preferences_action = self._action(file_menu, "Preferens&i…", lambda: self.edit_preferences())
         file_menu.addSeparator()
         self._action(file_menu, "&Keluar", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Sunting")
-        self.undo_action = self.controller.stack.createUndoAction(self, "Urungkan")
+        self.undo_action = self.controller.stack.createUndoAction(self, "&Urungkan")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.controller.stack.createRedoAction(self, "Ulangi")
+        self.redo_action = self.controller.stack.createRedoAction(self, "U&langi")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         # Undo and redo first put an open cell editor's text into the document (as its own step).
         for action, slot in ((self.undo_action, self.controller.undo), (self.redo_action, self.controller.redo)):
@@ -356,7 +368,9 @@ class MainWindow(TransfersMixin, QMainWindow):
 
     def refresh_library(self) -> None:
         panel = self.library_panel
+        panel.set_review_months(self.state.review_months_default())  # due marks count with Preferensi's interval
         panel.set_entries(self.library.list_trash() if panel.showing_trash() else self.library.entries())
+        self.links.library_changed()  # links may lead elsewhere now, and back-links may have come or gone
 
     def _on_controller_document_changed(self, scope: str) -> None:
         if scope in ("identity", "all"):
@@ -443,7 +457,7 @@ class MainWindow(TransfersMixin, QMainWindow):
                                         yes="Tetap simpan", no="Batal"):
                 return False
         try:
-            entry = self.library.save(self.controller.sop)
+            entry = self.library.save(self.controller.sop, self.state.user_name())
         except (StorageError, LibraryReadOnly) as exc:
             self._apply_read_only()  # a save can find the lock lost to another copy: show the window read-only
             self.dialogs.error("Gagal menyimpan", f"{exc}\n\nPerubahan Anda masih ada di jendela ini.")
@@ -511,33 +525,51 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.refresh_library()
 
     # ---- history, preferences, recovery ---------------------------------------------------
+    def open_book_dialog(self):
+        """Berkas → Buku SOP…: see ui/book_dialog.py."""
+        from .book_dialog import open_book_dialog
+
+        return open_book_dialog(self)
+
     def show_history(self) -> None:
         sop = self.controller.sop
         if not self.controller.in_library:
             self.dialogs.info("Riwayat versi", "SOP ini belum pernah disimpan, jadi belum punya riwayat versi.")
             return
         revisions = self.library.history(sop.id)
-        if not revisions:
+        current = self.library.current_version(sop.id)
+        if not revisions and current is None:
             self.dialogs.info("Riwayat versi", "Belum ada versi sebelumnya: riwayat dimulai pada penyimpanan kedua.")
             return
-        chosen = self.dialogs.choose_revision(revisions)
+        chosen = self.dialogs.choose_revision(revisions, current)
         if not chosen or not self.confirm_discard():
             return
         try:
-            restored = self.library.restore_revision(sop.id, chosen)
+            restored = self.library.restore_revision(sop.id, chosen, self.state.user_name())
         except (StorageError, LibraryReadOnly) as exc:
             self.dialogs.error("Gagal memulihkan versi", str(exc))
             return
         self.open_document(restored, in_library=True)
         self.refresh_library()
 
+    def compare_versions(self):
+        """Two versions of the open SOP side by side (ui/compare_view.py); returns the comparison window."""
+        from .compare_view import open_compare
+
+        return open_compare(self)
+
     def edit_preferences(self) -> None:
         dialog = PreferencesDialog(self.state.profile(), self.state.page_defaults(), str(self.library.root),
-                                   self.dialogs, self)
+                                   self.dialogs, self, user_name=self.state.user_name(),
+                                   review_months=self.state.review_months_default())
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return
         self.state.set_profile(dialog.profile())
         self.state.set_page_defaults(dialog.page_settings())
+        self.state.set_user_name(dialog.user_name_value())
+        self.state.set_review_months_default(dialog.review_months_value())
+        self.identity_form.refresh()  # the review date shown may count from the new default
+        self.refresh_library()  # and so may the library's due marks
         if dialog.new_library_dir:
             self.move_library_to(Path(dialog.new_library_dir))
 

@@ -13,6 +13,7 @@ from sopdesk.model import PAPER_SIZES_MM, Sop
 
 from .controller import DocumentController
 from .preferences import OFFPAGE_CHOICES
+from .total_time_view import TimeRulesEditor
 
 PAPER_NAMES = {"A4": "A4 (210 × 297 mm)", "F4": "F4 (215 × 330 mm)", "Letter": "Letter (8,5 × 11 in)",
                "Legal": "Legal (8,5 × 14 in)"}
@@ -66,6 +67,12 @@ class PageSettingsEditor(QWidget):
         self.date_weekday = QCheckBox("Tanggal dengan nama hari")
         self.date_weekday.setToolTip("Dicetak: \"Rabu, 01 November 2017\"; tanpa centang: \"01 November 2017\".")
         self.date_weekday.clicked.connect(lambda on: controller.set_page("date_weekday", on, "gaya tanggal"))
+        self.total_time_row = QCheckBox("Baris \"Jumlah waktu\" di akhir tabel bagan alir")
+        self.total_time_row.setToolTip("Waktu paling cepat s.d. paling lama, dihitung dari kolom Waktu; tidak dicetak "
+                                       "bila tidak dicentang.")
+        self.total_time_row.clicked.connect(lambda on: controller.set_page("total_time_row", on, "baris jumlah waktu"))
+        self.time_rules = TimeRulesEditor(per_row=1)  # one a row: the tab keeps the window's narrow minimum
+        self.time_rules.rule_changed.connect(lambda attr, value: controller.set_page(attr, value, "aturan waktu"))
         form = QFormLayout(self)
         form.addRow("Ukuran kertas:", self.paper)
         form.addRow("", self.landscape)
@@ -77,6 +84,8 @@ class PageSettingsEditor(QWidget):
         form.addRow("", self.flatten)
         form.addRow("", self.page_numbers)
         form.addRow("", self.date_weekday)
+        form.addRow("", self.total_time_row)
+        form.addRow("Jumlah waktu:", self.time_rules)
         controller.document_changed.connect(self._on_controller_document_changed)
 
     def refresh(self) -> None:
@@ -100,6 +109,8 @@ class PageSettingsEditor(QWidget):
         self.flatten.setChecked(page.flatten_chart)
         self.page_numbers.setChecked(page.page_numbers)
         self.date_weekday.setChecked(page.date_weekday)
+        self.total_time_row.setChecked(page.total_time_row)
+        self.time_rules.set_values(page)
 
     def _set_sheet(self, attr: str, value: object, label: str) -> None:
         """Paper or orientation; margins that would leave too little of the new sheet go back to the default."""

@@ -1,25 +1,31 @@
 """The Preferensi dialog: the profile new SOPs start from, default page settings and the library folder."""
 from __future__ import annotations
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from sopdesk.lifecycle import DEFAULT_REVIEW_MONTHS, MAX_REVIEW_MONTHS, MIN_REVIEW_MONTHS
 from sopdesk.model import PAPER_SIZES_MM, PageSettings, split_pasted_lines
 
 from .dialogs import IMAGE_FILTER, Dialogs, ok_cancel_buttons
+from .total_time_view import TimeRulesEditor
 from .ui_state import Profile
 
 OFFPAGE_CHOICES = (("kosong", "Tanpa label"), ("angka", "Angka (1, 2, 3)"), ("huruf", "Huruf (A, B, C)"))
@@ -27,7 +33,8 @@ OFFPAGE_CHOICES = (("kosong", "Tanpa label"), ("angka", "Angka (1, 2, 3)"), ("hu
 
 class PreferencesDialog(QDialog):
     def __init__(self, profile: Profile, page: PageSettings, library_dir: str, dialogs: Dialogs,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, user_name: str = "",
+                 review_months: int = DEFAULT_REVIEW_MONTHS) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferensi")
         self._dialogs = dialogs
@@ -105,6 +112,28 @@ class PreferencesDialog(QDialog):
         self.date_weekday.setToolTip("Dicetak: \"Rabu, 01 November 2017\"; tanpa centang: \"01 November 2017\".")
         self.date_weekday.setChecked(page.date_weekday)
         page_form.addRow("", self.date_weekday)
+        self.total_time_row = QCheckBox("Baris \"Jumlah waktu\" di akhir tabel bagan alir")
+        self.total_time_row.setChecked(page.total_time_row)
+        page_form.addRow("", self.total_time_row)
+        self.time_rules = TimeRulesEditor(per_row=4)  # one row: the dialog must fit a 768-pixel screen
+        self.time_rules.set_values(page)
+        page_form.addRow("Jumlah waktu:", self.time_rules)
+
+        user_box = QGroupBox("Pengguna dan tinjau ulang")
+        user_form = QFormLayout(user_box)
+        self.user_name = QLineEdit(user_name)
+        self.user_name.setObjectName("user_name")
+        self.user_name.setPlaceholderText("mis. Budi Santoso")
+        self.user_name.setToolTip("Dicatat pada setiap penyimpanan, dan tampil di Riwayat versi.")
+        user_form.addRow("Nama pengguna:", self.user_name)
+        self.review_months = QSpinBox()
+        self.review_months.setObjectName("review_months")
+        self.review_months.setRange(MIN_REVIEW_MONTHS, MAX_REVIEW_MONTHS)
+        self.review_months.setSuffix(" bulan")
+        self.review_months.setValue(review_months)
+        self.review_months.setToolTip("Untuk SOP yang tidak menetapkan jangka sendiri: tinjau ulang jatuh tempo "
+                                      "sekian bulan setelah Tanggal Efektif.")
+        user_form.addRow("Tinjau ulang SOP setiap:", self.review_months)
 
         library_box = QGroupBox("Pustaka")
         library_form = QFormLayout(library_box)
@@ -116,11 +145,34 @@ class PreferencesDialog(QDialog):
         library_form.addRow("", move)
 
         buttons = ok_cancel_buttons(self, "Simpan", "Batal")
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(profile_box)
+        column.addWidget(page_box)
+        last_row = QHBoxLayout()  # side by side: the dialog must fit a 1366 x 768 screen
+        last_row.addWidget(user_box, 1)
+        last_row.addWidget(library_box, 1)
+        column.addLayout(last_row)
+        # On a screen still too short, the settings scroll and Simpan/Batal stay in sight.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(profile_box)
-        layout.addWidget(page_box)
-        layout.addWidget(library_box)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
+        self._fit_screen(content)
+
+    def _fit_screen(self, content: QWidget) -> None:
+        hint = content.sizeHint()
+        want_w = hint.width() + self.scroll.verticalScrollBar().sizeHint().width() + 24
+        want_h = hint.height() + 60
+        screen = (self.parentWidget().screen() if self.parentWidget() else None) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            want_w, want_h = min(want_w, room.width() - 16), min(want_h, room.height() - 48)
+        self.resize(want_w, want_h)
 
     def profile(self) -> Profile:
         return Profile(
@@ -143,8 +195,16 @@ class PreferencesDialog(QDialog):
             flatten_chart=self.flatten.isChecked(),
             page_numbers=self.page_numbers.isChecked(),
             date_weekday=self.date_weekday.isChecked(),
+            total_time_row=self.total_time_row.isChecked(),
+            **self.time_rules.values(),
             **{attr: spin.value() for attr, spin in self.margins.items()},
         )
+
+    def user_name_value(self) -> str:
+        return " ".join(self.user_name.text().split())
+
+    def review_months_value(self) -> int:
+        return self.review_months.value()
 
     def _on_browse_clicked(self) -> None:
         path = self._dialogs.open_file("Pilih logo", self.logo_path.text(), IMAGE_FILTER)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -14,7 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -22,6 +26,7 @@ from sopdesk import labels
 from sopdesk.model import END, TIME_UNITS, Duration, Symbol, parse_duration
 
 from .controller import DocumentController
+from .link_picker import BROKEN_COLOR, LINK_COLOR, MARK, mark_rect, paint_mark
 from .step_model import LEAVES, UNSET
 
 FREE_TEXT = "Teks bebas"
@@ -108,6 +113,62 @@ class MultilineDelegate(CellDelegate):
                 self.finish(editor)
                 return True
         return super().eventFilter(editor, event)
+
+
+class KeteranganDelegate(MultilineDelegate):
+    """Keterangan: a text that names or links SOPs is drawn as a link, with a mark a click on opens the SOP."""
+
+    mark_clicked = Signal(QModelIndex)
+
+    def __init__(self, links_of: Callable[[QModelIndex], list], parent=None) -> None:
+        super().__init__(parent)
+        self._links_of = links_of  # the cell's sop_links resolutions: explicit link first, then names
+
+    def _found(self, index: QModelIndex) -> list:
+        return self._links_of(index) if index.isValid() else []
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        found = self._found(index)
+        if found:
+            option.font.setUnderline(True)
+            option.palette.setColor(QPalette.ColorRole.Text, BROKEN_COLOR if found[0].broken else LINK_COLOR)
+
+    def paint(self, painter, option, index) -> None:
+        found = self._found(index)
+        if not found:
+            super().paint(painter, option, index)
+            return
+        narrower = QStyleOptionViewItem(option)
+        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
+        super().paint(painter, narrower, index)
+        paint_mark(painter, option.rect, found[0].broken)
+
+    def sizeHint(self, option, index):  # noqa: N802
+        if not self._found(index):
+            return super().sizeHint(option, index)
+        narrower = QStyleOptionViewItem(option)
+        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
+        hint = super().sizeHint(narrower, index)
+        return QSize(hint.width() + MARK, max(hint.height(), MARK))
+
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
+        if (event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
+                and event.button() == Qt.MouseButton.LeftButton and self._found(index)
+                and mark_rect(option.rect).adjusted(-2, -2, 2, 2).contains(event.position().toPoint())):
+            if event.type() == QEvent.Type.MouseButtonRelease:
+                self.mark_clicked.emit(QModelIndex(index))
+            return True  # the mark opens the SOP; it does not open the cell for typing
+        return super().editorEvent(event, model, option, index)
+
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802
+        found = self._found(index)
+        if found and event.type() == QEvent.Type.ToolTip:
+            names = ", ".join(r.target.label() if r.target else "SOP yang sudah tidak ada" for r in found)
+            QToolTip.showText(event.globalPos(), f"Keterangan menunjuk {names}. Klik tanda di kanan "
+                              "(atau Ctrl+Shift+O) untuk membukanya.", view)
+            return True
+        return super().helpEvent(event, view, option, index)
 
 
 class SymbolDelegate(CellDelegate):

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QSizePolicy,
     QToolBar,
     QVBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from sopdesk import labels
+from sopdesk.links import make_link
 from sopdesk.model import Symbol, resolved_symbol
 
 from . import dialogs as dlg
@@ -26,12 +28,15 @@ from .step_cells import (
     CellDelegate,
     DurationDelegate,
     DurationEditor,
+    KeteranganDelegate,
     MultilineDelegate,
     StepsTable,
     SymbolDelegate,
     TargetDelegate,
 )
+from .sop_links import LinkContext
 from .step_model import FIELD_COLUMNS, Col, StepTableModel
+from .total_time_view import TotalTimeView
 
 __all__ = ["FREE_TEXT", "DurationEditor", "StepsEditor"]
 
@@ -51,7 +56,7 @@ class StepsEditor(QWidget):
     message_posted = Signal(str)  # a short note for the window's status bar
 
     def __init__(self, controller: DocumentController, parent: QWidget | None = None,
-                 dialogs: dlg.Dialogs | None = None) -> None:
+                 dialogs: dlg.Dialogs | None = None, link_context: LinkContext | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
         self._dialogs = dialogs or dlg.Dialogs(self)
@@ -73,10 +78,16 @@ class StepsEditor(QWidget):
         # measure every cell of every row on each keystroke.
         rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._multiline = MultilineDelegate(self)
+        # Keterangan may name or link SOPs of the library (ui/sop_links.py): drawn as links that open them.
+        self.link_context = link_context or LinkContext(controller, self._dialogs, self)
+        self._keterangan = KeteranganDelegate(self._keterangan_links, self)
+        self._keterangan.mark_clicked.connect(lambda index: self._open_keterangan(index.row()))
+        self.link_context.changed.connect(self._on_links_changed)
         self._symbol = SymbolDelegate(self)
         self._target = TargetDelegate(controller, self)
         self._duration = DurationDelegate(self)
-        self._delegates: tuple[CellDelegate, ...] = (self._multiline, self._symbol, self._target, self._duration)
+        self._delegates: tuple[CellDelegate, ...] = (self._multiline, self._symbol, self._target, self._duration,
+                                                     self._keterangan)
         for delegate in self._delegates:
             delegate.entered.connect(self.table.move_down)
         # A reset (steps added or removed elsewhere) drops open editors unread: keep their text.
@@ -104,19 +115,21 @@ class StepsEditor(QWidget):
         self.toolbar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut, slot in (
-            ("insert_above", "Sisipkan di atas", "Ins", self.insert_above),
-            ("insert_below", "Tambah di bawah", "Ctrl+Return", self.insert_below),
-            ("delete", "Hapus", "Ctrl+Del", self.delete_selected),
-            ("duplicate", "Gandakan", "Ctrl+D", self.duplicate_current),
+            ("insert_above", "&Sisipkan di atas", "Ins", self.insert_above),
+            ("insert_below", "&Tambah di bawah", "Ctrl+Return", self.insert_below),
+            ("delete", "&Hapus", "Ctrl+Del", self.delete_selected),
+            ("duplicate", "&Gandakan", "Ctrl+D", self.duplicate_current),
             # Not Alt+Up/Down: those open a cell's drop-down list.
-            ("move_up", "Naik", "Ctrl+Shift+Up", lambda: self.move_current(-1)),
-            ("move_down", "Turun", "Ctrl+Shift+Down", lambda: self.move_current(1)),
-            ("copy_output", "Output → Kelengkapan berikutnya", "Ctrl+Shift+K", self.copy_output),
+            ("move_up", "&Naik", "Ctrl+Shift+Up", lambda: self.move_current(-1)),
+            ("move_down", "T&urun", "Ctrl+Shift+Down", lambda: self.move_current(1)),
+            ("copy_output", "&Output → Kelengkapan berikutnya", "Ctrl+Shift+K", self.copy_output),
+            ("link_keterangan", "&Kaitkan Keterangan ke SOP…", "Ctrl+Shift+L", self.link_keterangan),
+            ("open_keterangan_link", "&Buka SOP di Keterangan", "Ctrl+Shift+O", self.open_keterangan_link),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setToolTip(f"{text.replace('&', '')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
             action.triggered.connect(slot)
             self.toolbar.addAction(action)
             self.addAction(action)
@@ -140,6 +153,10 @@ class StepsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.table, 1)
+        # Shortest and longest time through the procedure, under the Waktu it is summed from.
+        self.total_time = TotalTimeView(controller)
+        self.total_time.step_activated.connect(lambda step_id: self.select_step(step_id, "waktu"))
+        layout.addWidget(self.total_time)
         layout.addLayout(labels_form)
         self.table.selectionModel().currentChanged.connect(lambda *_: self._refresh_labels())
         controller.document_changed.connect(lambda _scope: self._refresh_labels())
@@ -223,8 +240,9 @@ class StepsEditor(QWidget):
     def _apply_delegates(self) -> None:
         for column in range(self.model.columnCount()):
             self.table.setItemDelegateForColumn(column, None)
-        for kind in (Col.KEGIATAN, Col.KELENGKAPAN, Col.OUTPUT, Col.KETERANGAN):
+        for kind in (Col.KEGIATAN, Col.KELENGKAPAN, Col.OUTPUT):
             self.table.setItemDelegateForColumn(self.model.column_of(kind), self._multiline)
+        self.table.setItemDelegateForColumn(self.model.column_of(Col.KETERANGAN), self._keterangan)
         self.table.setItemDelegateForColumn(self.model.column_of(Col.SIMBOL), self._symbol)
         self.table.setItemDelegateForColumn(self.model.column_of(Col.YA), self._target)
         self.table.setItemDelegateForColumn(self.model.column_of(Col.TIDAK), self._target)
@@ -304,6 +322,56 @@ class StepsEditor(QWidget):
         row = self.current_row()
         if row >= 0:
             self._controller.copy_output_to_next(row)
+
+    # ---- Keterangan that leads to another SOP ---------------------------------------------------
+    def _keterangan_links(self, index) -> list:
+        sop = self._controller.sop
+        row = index.row()
+        return self.link_context.step_resolutions(sop.steps[row]) if 0 <= row < len(sop.steps) else []
+
+    def _on_links_changed(self) -> None:
+        self.table.viewport().update()
+        self._rows_timer.start()  # a linked Keterangan keeps room for its mark: rows may grow
+
+    def _open_keterangan(self, row: int) -> bool:
+        sop = self._controller.sop
+        if not 0 <= row < len(sop.steps):
+            return False
+        found = self.link_context.step_resolutions(sop.steps[row])
+        if len(found) <= 1:
+            return self.link_context.open(found[0] if found else None)
+        menu = QMenu(self)  # the Keterangan names several SOPs: which one?
+        menu.setObjectName("keterangan_links_menu")
+        for resolution in found:
+            name = resolution.target.label() if resolution.target else "SOP yang sudah tidak ada"
+            menu.addAction(f"Buka {name}").triggered.connect(
+                lambda _checked=False, r=resolution: self.link_context.open(r))
+        self.links_menu = menu
+        menu.popup(QCursor.pos())
+        return True
+
+    def open_keterangan_link(self) -> bool:
+        """Ctrl+Shift+O: open the SOP the current step's Keterangan leads to."""
+        self.commit_pending_edit()
+        return self._open_keterangan(self.current_row())
+
+    def link_keterangan(self) -> None:
+        """Link the current step's Keterangan to an SOP of the library; its text stays as typed."""
+        self.commit_pending_edit()
+        row = self.current_row()
+        sop = self._controller.sop
+        if not 0 <= row < len(sop.steps):
+            return
+        step = sop.steps[row]
+        found = self.link_context.step_resolutions(step)
+        suggested = next((r.target for r in found if r.target is not None and not r.broken), None)
+        answer = self.link_context.choose(f"Kaitkan Keterangan langkah {row + 1} ke SOP", step.keterangan_link,
+                                          suggested)
+        if answer is None:
+            return
+        self._controller.set_keterangan_link(step.id, None if answer == "" else make_link(answer))
+        self._on_links_changed()
+        self.select_step(step.id, "keterangan")
 
     def _set_label(self, attr: str, text: str) -> None:
         row = self.current_row()

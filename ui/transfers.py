@@ -82,8 +82,22 @@ class TransfersMixin:
                                         "(salinan)? SOP di pustaka tidak diubah.", yes="Impor sebagai salinan"):
                 return False
             sop.id = new_id()
+        self._stage_imported_revisions(sop.id, path)
         self.open_document(sop, in_library=False, modified=True)
         return True
+
+    def _stage_imported_revisions(self, sop_id: str, path: str) -> None:
+        """Revisions once in force that came inside the file are kept with the SOP's first save."""
+        import json
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+            _kept, skipped = self.library.stage_revisions(sop_id, data)
+        except (OSError, ValueError, RecursionError):
+            return  # read_sop_json already read this file; an SOP without its records is still the SOP
+        if skipped:
+            self.dialogs.info("Catatan revisi", f"{skipped} catatan revisi di dalam berkas ini rusak dan tidak ikut "
+                              "diimpor. SOP dan catatan revisi lainnya diimpor.")
 
     def import_xlsx(self, path: str | None = None) -> bool:
         """Hand-made or exported sheets: a report first; nothing reaches the library before the user agrees."""
@@ -253,7 +267,10 @@ class TransfersMixin:
             fixture = chosen == dlg.JSON_FILTER_FIXTURE
         self.export_notice.hide()
         sop = self.controller.sop
-        text = dumps(sop_to_fixture(sop) if fixture else sop_to_native(sop))
+        data = sop_to_fixture(sop) if fixture else sop_to_native(sop)
+        if not fixture and self.controller.in_library:
+            data["revisions"] = self.library.export_revisions(sop.id)  # the revisions once in force go along
+        text = dumps(data)
         try:
             from sopdesk.atomic import atomic_write_text
 

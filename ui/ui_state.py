@@ -60,6 +60,24 @@ class UiState:
     def set_library_dir(self, path: str) -> None:
         self._settings.setValue("pustaka/folder", path)
 
+    # ---- user and review (Preferensi) -------------------------------------------------
+    def user_name(self) -> str:
+        """The name every save records in the history ("who changed what"); "" until set in Preferensi."""
+        return str(self._settings.value("pengguna/nama", "") or "")
+
+    def set_user_name(self, name: str) -> None:
+        self._settings.setValue("pengguna/nama", " ".join(name.split()))
+
+    def review_months_default(self) -> int:
+        """Months from Tanggal Efektif to the review of an SOP that sets no interval of its own."""
+        from sopdesk.lifecycle import DEFAULT_REVIEW_MONTHS, MAX_REVIEW_MONTHS, MIN_REVIEW_MONTHS
+
+        months = _as_int(self._settings.value("tinjau/bulan", DEFAULT_REVIEW_MONTHS))
+        return months if MIN_REVIEW_MONTHS <= months <= MAX_REVIEW_MONTHS else DEFAULT_REVIEW_MONTHS
+
+    def set_review_months_default(self, months: int) -> None:
+        self._settings.setValue("tinjau/bulan", int(months))
+
     # ---- profile ---------------------------------------------------------------------
     def profile(self) -> Profile:
         raw = self._settings.value("profil/json", "")
