@@ -19,7 +19,6 @@ import random
 import sys
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +28,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench.generate import FIXTURES_DIR, generate_sop  # noqa: E402
 from sopdesk.interchange import sop_from_fixture  # noqa: E402
 from sopdesk.layout import content_box, flowchart_columns, layout  # noqa: E402
-from sopdesk.layout.columns import FlowColumns  # noqa: E402
 from sopdesk.layout.engine import _flows, _paginate  # noqa: E402
 from sopdesk.layout.flowchart import PADDING_MM, build_header, build_rows, column_content, fitting_size  # noqa: E402
 from sopdesk.qt import fonts  # noqa: E402
+from tests.pagination_helpers import degrees, natural_heights  # noqa: E402
 
 
 def figures(sop, measure) -> dict:
@@ -45,15 +44,7 @@ def figures(sop, measure) -> dict:
     if pages[0].kind == "combined":
         room = box.bottom - first.y - header
     # The rows at their natural height, with the widths this layout chose.
-    default = flowchart_columns(document.settings, [a.id for a in sop.actors])
-    columns = FlowColumns([replace(c, x=first.col_x(k), width=first.col_widths[k])
-                           for k, c in enumerate(default.columns)])
-    flows = _flows(sop, columns)
-    in_degree, out_degree = [0] * len(sop.steps), [0] * len(sop.steps)
-    for flow in flows:
-        out_degree[flow.source] += 1
-        in_degree[flow.target] += 1
-    natural = [r.height for r in build_rows(sop, columns, measure, in_degree, out_degree)]
+    natural, flows = natural_heights(sop, document, measure)
     page_of = {step: k for k, page in enumerate(pages) for step in page.step_indices}
     cut = sum(1 for f in flows if f.target <= f.source and page_of[f.source] != page_of[f.target])
     fills = [sum(p.flowchart.row_heights[p.flowchart.header_rows:]) / room for p in pages]
@@ -146,10 +137,7 @@ def main() -> None:
         ids = [a.id for a in sop.actors]
         columns = flowchart_columns(sop.page, ids)
         flows = _flows(sop, columns)
-        in_degree, out_degree = [0] * steps, [0] * steps
-        for flow in flows:
-            out_degree[flow.source] += 1
-            in_degree[flow.target] += 1
+        in_degree, out_degree = degrees(flows, steps)
         content = column_content(sop, columns, in_degree, out_degree)
         chosen = flowchart_columns(sop.page, ids, content=content)
         rows = build_rows(sop, chosen, measure, in_degree, out_degree)

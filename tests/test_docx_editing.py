@@ -6,7 +6,6 @@ LibreOffice, its python bridge (python3-uno) or poppler-utils are missing.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +19,7 @@ from sopdesk.layout import layout
 from sopdesk.model import PageSettings
 
 from .conftest import FIXTURES_DIR
+from .render_helpers import convert_to_pdf, dark_near, gray_page, squash, squashed_text
 
 ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
 SCRIPT = Path(__file__).with_name("lo_edit.py")
@@ -65,30 +65,6 @@ def lo(tmp_path_factory, qapp):
     return sop, document, edit
 
 
-def gray_page(pdf: str, page: int) -> tuple[int, int, bytes]:
-    data = subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-f", str(page), "-l", str(page), pdf],
-                          check=True, capture_output=True).stdout
-    match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
-    return int(match.group(1)), int(match.group(2)), data[match.end():]
-
-
-def dark_near(pixels: tuple[int, int, bytes], x_mm: float, y_mm: float, radius_mm: float = 0.5) -> bool:
-    width, height, data = pixels
-    scale = DPI / 25.4
-    reach = max(1, round(radius_mm * scale))
-    cx, cy = round(x_mm * scale), round(y_mm * scale)
-    for y in range(max(cy - reach, 0), min(cy + reach + 1, height)):
-        row = data[y * width:(y + 1) * width]
-        if any(value < 128 for value in row[max(cx - reach, 0):cx + reach + 1]):
-            return True
-    return False
-
-
-def pdf_text(pdf: str) -> str:
-    text = subprocess.run(["pdftotext", "-raw", pdf, "-"], check=True, capture_output=True, text=True).stdout
-    return re.sub(r"\s+", "", text)
-
-
 def test_each_page_chart_is_one_group_in_libreoffice(lo):
     _, document, edit = lo
     job = edit("dibuka", [])
@@ -115,14 +91,14 @@ def test_moving_the_chart_keeps_every_arrow_on_its_symbols(lo):
     dx, dy = 6.0, 4.0
     job = edit("digeser", [{"op": "move_shape", "name": "Bagan alir", "dx_mm": dx, "dy_mm": dy}])
     page = next(p for p in document.pages if p.shapes)
-    pixels = gray_page(job["pdf"], page.index + 1)
+    pixels = gray_page(job["pdf"], page.index + 1, DPI)
     for shape in page.shapes:
-        assert dark_near(pixels, shape.x + dx, shape.cy + dy), shape
-        assert dark_near(pixels, shape.x + shape.w + dx, shape.cy + dy), shape
+        assert dark_near(pixels, shape.x + dx, shape.cy + dy, DPI), shape
+        assert dark_near(pixels, shape.x + shape.w + dx, shape.cy + dy, DPI), shape
     for connector in page.connectors:
         for x, y in (connector.points[0], connector.points[-1]):
             # Both ends of every arrow moved with the symbols they touch.
-            assert dark_near(pixels, x + dx, y + dy), connector
+            assert dark_near(pixels, x + dx, y + dy, DPI), connector
 
 
 def test_a_lengthened_kegiatan_grows_its_row_and_is_not_cut(lo):
@@ -130,24 +106,24 @@ def test_a_lengthened_kegiatan_grows_its_row_and_is_not_cut(lo):
     step = 1
     find = " ".join(sop.steps[step].kegiatan.split()[:4])
     job = edit("diperpanjang", [{"op": "append_text", "find": find, "text": ADDED}])
-    text = pdf_text(job["pdf"])
+    text = squashed_text(job["pdf"])
     # Every word typed is printed: the row grew ("at least" height) instead of cutting the text.
-    assert re.sub(r"\s+", "", sop.steps[step].kegiatan + ADDED) in text
+    assert squash(sop.steps[step].kegiatan + ADDED) in text
     page = document.pages[document.page_of_step(step)]
-    pixels = gray_page(job["pdf"], page.index + 1)
+    pixels = gray_page(job["pdf"], page.index + 1, DPI)
     table = page.flowchart
     row = table.row_of_step(step)
     for shape in page.shapes:
         if shape.step_index <= step:
             # The rows above the edit and the edited row keep their symbols exactly where they were.
-            assert dark_near(pixels, shape.x, shape.cy), shape
-            assert dark_near(pixels, shape.x + shape.w, shape.cy), shape
+            assert dark_near(pixels, shape.x, shape.cy, DPI), shape
+            assert dark_near(pixels, shape.x + shape.w, shape.cy, DPI), shape
     # The edited row is taller now: its old bottom border is no longer drawn (looked at in the No
     # column's padding, where no text can be), and the new one is lower down.
     number = next(c for c in table.cells if c.kind == "no" and c.row == row)
     rect = table.cell_rect(number)
-    assert dark_near(pixels, rect.x + 0.6, rect.y, radius_mm=0.3)
-    assert not dark_near(pixels, rect.x + 0.6, rect.bottom, radius_mm=0.3)
+    assert dark_near(pixels, rect.x + 0.6, rect.y, DPI, radius_mm=0.3)
+    assert not dark_near(pixels, rect.x + 0.6, rect.bottom, DPI, radius_mm=0.3)
     (back, report), = import_docx(Path(job["docx"])).sops
     assert report.guessed == [EDITED_IN_WORD]
     assert back.steps[step].kegiatan == sop.steps[step].kegiatan
@@ -162,20 +138,17 @@ def test_a_file_saved_by_libreoffice_still_prints_the_chart_in_place(lo):
     for page in document.pages:
         if not page.shapes:
             continue
-        pixels = gray_page(again, page.index + 1)
+        pixels = gray_page(again, page.index + 1, DPI)
         for shape in page.shapes:
-            assert dark_near(pixels, shape.x, shape.cy), (page.index, shape)
-            assert dark_near(pixels, shape.x + shape.w, shape.cy), (page.index, shape)
+            assert dark_near(pixels, shape.x, shape.cy, DPI), (page.index, shape)
+            assert dark_near(pixels, shape.x + shape.w, shape.cy, DPI), (page.index, shape)
         for connector in page.connectors:
             for x, y in connector.points:
-                assert dark_near(pixels, x, y), (page.index, connector)
+                assert dark_near(pixels, x, y, DPI), (page.index, connector)
 
 
 def edit_again(path: Path) -> str:
-    soffice = shutil.which("soffice")
     folder = path.parent / "ulang"
     folder.mkdir(exist_ok=True)
-    profile = (path.parent / "profile-ulang").resolve().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-                    "--outdir", str(folder), str(path)], check=True, capture_output=True, timeout=300)
+    convert_to_pdf([path], folder, path.parent / "profile-ulang")
     return str(folder / f"{path.stem}.pdf")

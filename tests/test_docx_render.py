@@ -10,10 +10,7 @@ scaled out first, as the issue asks ("after the page scale is accounted for").
 from __future__ import annotations
 
 import itertools
-import re
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -23,6 +20,7 @@ from sopdesk.layout import layout
 from sopdesk.model import PageSettings
 
 from .conftest import FIXTURE_FILES
+from .render_helpers import SOFFICE, convert_to_pdf, dark_near, gray_page, squash, squashed_text
 
 DPI = 200
 TOLERANCE_MM = 0.5
@@ -33,8 +31,7 @@ pytestmark = pytest.mark.libreoffice
 
 @pytest.fixture(scope="module")
 def renders(tmp_path_factory, qapp):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None or not shutil.which("pdftoppm"):
+    if SOFFICE is None or not shutil.which("pdftoppm"):
         pytest.skip("LibreOffice atau poppler-utils tidak terpasang")
     from sopdesk.qt.fonts import qt_measure
 
@@ -48,18 +45,8 @@ def renders(tmp_path_factory, qapp):
         outputs.write_pdf(sop, folder / f"{fixture.stem}-sopdesk.pdf", document=document)
         cases[fixture.stem] = document
     (folder / "lo").mkdir()
-    profile = (folder / "profile").resolve().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-                    "--outdir", str(folder / "lo"), *[str(folder / f"{name}.docx") for name in cases]],
-                   check=True, capture_output=True, timeout=300)
+    convert_to_pdf([folder / f"{name}.docx" for name in cases], folder / "lo", folder / "profile")
     return folder, cases
-
-
-def gray(pdf: Path, page: int) -> tuple[int, int, bytes]:
-    data = subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-f", str(page), "-l", str(page), str(pdf)],
-                          check=True, capture_output=True).stdout
-    match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
-    return int(match.group(1)), int(match.group(2)), data[match.end():]
 
 
 def _first_dark(pixels, points) -> int | None:
@@ -106,8 +93,8 @@ def test_libreoffice_puts_every_symbol_centre_within_half_a_millimetre_of_the_pd
     for page in document.pages:
         if not page.shapes:
             continue
-        ours = gray(folder / f"{name}-sopdesk.pdf", page.index + 1)
-        theirs = gray(folder / "lo" / f"{name}.pdf", page.index + 1)
+        ours = gray_page(folder / f"{name}-sopdesk.pdf", page.index + 1, DPI)
+        theirs = gray_page(folder / "lo" / f"{name}.pdf", page.index + 1, DPI)
         # The page scale between the two renders (1.0 when both print the same paper).
         scale_x, scale_y = theirs[0] / ours[0], theirs[1] / ours[1]
         assert scale_x == pytest.approx(1, abs=0.01) and scale_y == pytest.approx(1, abs=0.01)
@@ -124,18 +111,6 @@ def test_libreoffice_puts_every_symbol_centre_within_half_a_millimetre_of_the_pd
     assert checked == sum(len(p.shapes) for p in document.pages) > 0
 
 
-def _dark_near(pixels, x_mm: float, y_mm: float, radius_mm: float) -> bool:
-    width, height, data = pixels
-    px = DPI / 25.4
-    reach = max(1, round(radius_mm * px))
-    cx, cy = round(x_mm * px), round(y_mm * px)
-    for y in range(max(cy - reach, 0), min(cy + reach + 1, height)):
-        row = data[y * width:(y + 1) * width]
-        if any(value < 128 for value in row[max(cx - reach, 0):cx + reach + 1]):
-            return True
-    return False
-
-
 @pytest.mark.parametrize("name", [p.stem for p in FIXTURE_FILES])
 def test_libreoffice_draws_every_arrow_along_its_routed_line(renders, name):
     # The arrows are preset connectors turned and flipped (or free paths): every corner and the
@@ -145,12 +120,12 @@ def test_libreoffice_draws_every_arrow_along_its_routed_line(renders, name):
     for page in document.pages:
         if not page.connectors:
             continue
-        theirs = gray(folder / "lo" / f"{name}.pdf", page.index + 1)
+        theirs = gray_page(folder / "lo" / f"{name}.pdf", page.index + 1, DPI)
         for connector in page.connectors:
             points = connector.points
             probes = list(points) + [((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in itertools.pairwise(points)]
             for x, y in probes:
-                assert _dark_near(theirs, x, y, 0.3), (page.index, connector, (x, y))
+                assert dark_near(theirs, x, y, DPI, 0.3), (page.index, connector, (x, y))
             (ax, ay), (bx, by) = points[-2], points[-1]
             length = abs(bx - ax) + abs(by - ay)
             if connector.arrow and length >= 2.5:
@@ -158,7 +133,8 @@ def test_libreoffice_draws_every_arrow_along_its_routed_line(renders, name):
                 ux, uy = (bx - ax) / length, (by - ay) / length
                 hx, hy = bx - 1.5 * ux, by - 1.5 * uy
                 for side in (-1, 1):
-                    assert _dark_near(theirs, hx - side * 0.3 * uy, hy + side * 0.3 * ux, 0.1), (page.index, connector)
+                    assert dark_near(theirs, hx - side * 0.3 * uy, hy + side * 0.3 * ux, DPI, 0.1), \
+                        (page.index, connector)
 
 
 @pytest.mark.parametrize("name", [p.stem for p in FIXTURE_FILES])
@@ -166,10 +142,8 @@ def test_libreoffice_numbers_the_identity_lists_itself(renders, name):
     # The numbers come from Word numbering (numbering.xml), not from typed text: LibreOffice prints them.
     folder, _ = renders
     sop = read_sop_json(next(p for p in FIXTURE_FILES if p.stem == name))
-    text = subprocess.run(["pdftotext", "-raw", str(folder / "lo" / f"{name}.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    squashed = re.sub(r"\s+", "", text)
+    squashed = squashed_text(folder / "lo" / f"{name}.pdf")
     identity = sop.identity
     for key in labels.BOX_TITLES:
         for number, item in enumerate(getattr(identity, key), start=1):
-            assert re.sub(r"\s+", "", f"{number}.{item}") in squashed, (key, number, item)
+            assert squash(f"{number}.{item}") in squashed, (key, number, item)

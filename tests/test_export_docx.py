@@ -26,6 +26,7 @@ from sopdesk.model import END, Actor, Identity, Logo, PageSettings, Signer, Sop,
 from sopdesk.qt.raster import flowchart_layer_box, rasterize_image, render_flowchart_layer
 
 from .conftest import FIXTURE_FILES, FIXTURES_DIR
+from .render_helpers import SOFFICE, convert_to_pdf, dark_near, gray_page, squash, squashed_text
 
 TWIPS_PER_MM = 1440 / 25.4
 ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
@@ -697,15 +698,10 @@ def test_every_fixture_exports(tmp_path, measure, fixture, paper):
 TOOLS = ("pdfinfo", "pdftotext", "pdftoppm")
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, measure):
     """Every fixture exported and converted to PDF by LibreOffice in one run."""
-    soffice = _soffice()
-    if soffice is None or not all(shutil.which(t) for t in TOOLS):
+    if SOFFICE is None or not all(shutil.which(t) for t in TOOLS):
         pytest.skip("LibreOffice atau poppler-utils tidak terpasang")
     folder = tmp_path_factory.mktemp("docx_lo")
     cases = {}
@@ -716,10 +712,7 @@ def rendered(tmp_path_factory, measure):
     sop.steps = sop.steps[:3]
     cases["gabungan"] = (sop, export(folder / "gabungan.docx", sop, measure,
                                      PageSettings(paper="Legal", landscape=False, combine_pages=True)))
-    profile = (folder / "profile").resolve().as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-                    "--outdir", str(folder), *[str(folder / f"{name}.docx") for name in cases]],
-                   check=True, capture_output=True, timeout=300)
+    convert_to_pdf([folder / f"{name}.docx" for name in cases], folder, folder / "profile")
     return folder, cases
 
 
@@ -728,44 +721,18 @@ def _pdf_pages(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.mark.libreoffice
 def test_libreoffice_prints_the_pages_and_texts_of_the_model(rendered):
     folder, cases = rendered
     for name, (sop, document) in cases.items():
         pdf = folder / f"{name}.pdf"
         assert _pdf_pages(pdf) == len(document.pages), name
-        text = _squash(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
-                                      text=True).stdout)
-        assert _squash(sop.identity.nama) in text
+        text = squashed_text(pdf)
+        assert squash(sop.identity.nama) in text
         for step in sop.steps:
-            assert _squash(step.output) in text, (name, step.output)
+            assert squash(step.output) in text, (name, step.output)
             # A kegiatan is checked by its first words: the end of a long one may sit below a clipped line.
-            assert _squash(" ".join(step.kegiatan.split()[:6])) in text, (name, step.kegiatan)
-
-
-def _gray_page(pdf: Path, page: int, dpi: int) -> tuple[int, int, bytes]:
-    """One PDF page as 8-bit grey pixels (pdftoppm's PGM output)."""
-    data = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
-                          check=True, capture_output=True).stdout
-    match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
-    width, height = int(match.group(1)), int(match.group(2))
-    return width, height, data[match.end():]
-
-
-def _dark_near(pixels: tuple[int, int, bytes], x_mm: float, y_mm: float, dpi: int, radius_mm: float = 0.5) -> bool:
-    width, height, data = pixels
-    scale = dpi / 25.4
-    reach = max(1, round(radius_mm * scale))
-    cx, cy = round(x_mm * scale), round(y_mm * scale)
-    for y in range(max(cy - reach, 0), min(cy + reach + 1, height)):
-        row = data[y * width:(y + 1) * width]
-        if any(value < 128 for value in row[max(cx - reach, 0):cx + reach + 1]):
-            return True
-    return False
+            assert squash(" ".join(step.kegiatan.split()[:6])) in text, (name, step.kegiatan)
 
 
 @pytest.mark.libreoffice
@@ -777,15 +744,15 @@ def test_libreoffice_draws_symbols_where_the_model_puts_them(rendered, name):
     for page in document.pages:
         if not page.shapes:
             continue
-        pixels = _gray_page(folder / f"{name}.pdf", page.index + 1, dpi)
+        pixels = gray_page(folder / f"{name}.pdf", page.index + 1, dpi)
         for shape in page.shapes:
             # Every symbol's outline passes through the middle of its left and right sides.
-            assert _dark_near(pixels, shape.x, shape.cy, dpi), (page.index, shape)
-            assert _dark_near(pixels, shape.x + shape.w, shape.cy, dpi), (page.index, shape)
-            assert not _dark_near(pixels, shape.cx, shape.cy, dpi, radius_mm=0.3) or shape.text
+            assert dark_near(pixels, shape.x, shape.cy, dpi), (page.index, shape)
+            assert dark_near(pixels, shape.x + shape.w, shape.cy, dpi), (page.index, shape)
+            assert not dark_near(pixels, shape.cx, shape.cy, dpi, radius_mm=0.3) or shape.text
         table: Table = page.flowchart
-        assert _dark_near(pixels, table.x, table.y, dpi)
-        assert _dark_near(pixels, table.x + table.width, table.y + table.height, dpi)
+        assert dark_near(pixels, table.x, table.y, dpi)
+        assert dark_near(pixels, table.x + table.width, table.y + table.height, dpi)
 
 
 def test_a_box_continued_on_the_next_page_goes_on_numbering_where_it_stopped(tmp_path, measure):

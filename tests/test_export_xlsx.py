@@ -32,6 +32,7 @@ from sopdesk.layout.page_model import Document, Page
 from sopdesk.model import END, Actor, Duration, Logo, PageSettings, Sop, Step, Symbol
 
 from .conftest import FIXTURE_FILES, load_fixture
+from .render_helpers import SOFFICE, convert_to_pdf
 
 NS = {"xdr": XDR_NS, "a": A_NS, "r": R_NS}
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -465,9 +466,6 @@ def test_random_sops_export_with_every_shape(sop):
 
 # ---- LibreOffice -----------------------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """Every fixture, plus an F4 and a combined variant, exported and converted by LibreOffice in one run."""
@@ -487,10 +485,7 @@ def rendered(tmp_path_factory):
     documents = {}
     for name, sop in cases.items():
         documents[name] = (sop, export(sop, folder, f"{name}.xlsx")[0])
-    profile = (Path(tempfile.gettempdir()) / "lo-xlsx-profile").as_uri()
-    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
-                    "--outdir", str(folder), *[str(folder / f"{n}.xlsx") for n in cases]],
-                   check=True, capture_output=True, timeout=300)
+    convert_to_pdf([folder / f"{n}.xlsx" for n in cases], folder, Path(tempfile.gettempdir()) / "lo-xlsx-profile")
     return folder, documents
 
 

@@ -41,6 +41,16 @@ def column(dialog, index):
     return [line[index] for line in dialog.cells()]
 
 
+def one_sop_imported(qtbot, window, dialogs, tmp_path):
+    """A folder holding one SOP, imported into the empty library: (the folder, its library entry)."""
+    folder = tmp_path / "arsip"
+    folder.mkdir()
+    shutil.copy(ARSIP, folder / "sop.json")
+    finish(qtbot, start(window, dialogs, folder)).accept()
+    [entry] = window.library.entries()
+    return folder, entry
+
+
 def test_a_folder_comes_in_with_a_summary_per_file(qtbot, made, archive, monkeypatch):
     window, dialogs = made
     threads = []
@@ -139,11 +149,7 @@ def test_closing_the_dialog_while_it_runs_cancels(qtbot, made, archive):
 
 def test_the_open_sop_with_unsaved_changes_is_never_replaced(qtbot, made, tmp_path):
     window, dialogs = made
-    folder = tmp_path / "arsip"
-    folder.mkdir()
-    shutil.copy(ARSIP, folder / "sop.json")
-    finish(qtbot, start(window, dialogs, folder)).accept()
-    [entry] = window.library.entries()
+    folder, entry = one_sop_imported(qtbot, window, dialogs, tmp_path)
     window.open_from_library(entry.id)
     window.controller.set_identity("nama", "Nama yang sedang diketik", "Nama SOP")
     dialogs.answer("ask_conflict_policy", "replace_all")
@@ -155,11 +161,7 @@ def test_the_open_sop_with_unsaved_changes_is_never_replaced(qtbot, made, tmp_pa
 
 def test_the_open_sop_replaced_by_the_import_shows_the_new_version(qtbot, made, tmp_path):
     window, dialogs = made
-    folder = tmp_path / "arsip"
-    folder.mkdir()
-    shutil.copy(ARSIP, folder / "sop.json")
-    finish(qtbot, start(window, dialogs, folder)).accept()
-    [entry] = window.library.entries()
+    folder, entry = one_sop_imported(qtbot, window, dialogs, tmp_path)
     # Same bytes give the same id (a changed file would be another SOP), so the library copy is changed instead.
     sop = window.library.load(entry.id)
     sop.identity.nama = "Versi lama di pustaka"

@@ -9,22 +9,10 @@ import pytest
 from sopdesk.importers import vocabulary
 from sopdesk.importers.xlsx import import_xlsx
 from sopdesk.importers.xlsx_shapes import guess_picture_kind
-from sopdesk.interchange import sop_from_fixture, sop_to_fixture
-from sopdesk.model import END, Sop, Symbol
+from sopdesk.model import END, Symbol
 
-from .conftest import load_fixture
+from .test_import_xlsx import fixture_sop, flow
 from .xlsx_builders import VARIANT_LABELS, Style, build_workbook, symbol_picture
-
-ARSIP = "contoh-peminjaman-arsip"
-
-
-def fixture_sop(name: str = ARSIP) -> Sop:
-    return sop_from_fixture(load_fixture(name))
-
-
-def flow(sop: Sop) -> list[tuple]:
-    data = sop_to_fixture(sop)
-    return [(s["no"], s["pelaksana"], s["simbol"], s["jika_ya"], s["jika_tidak"]) for s in data["kegiatan"]]
 
 
 def imported(tmp_path: Path, data: bytes) -> list:

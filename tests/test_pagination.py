@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 
 from sopdesk.interchange import sop_from_fixture
 from sopdesk.layout import content_box, estimate_measure, flowchart_columns, layout
-from sopdesk.layout.columns import FlowColumns
 from sopdesk.layout.engine import _flows
-from sopdesk.layout.flowchart import build_rows
 from sopdesk.layout.paginate import paginate
 from sopdesk.model import Actor, Sop, Step, Symbol
 
 from .conftest import load_fixture
+from .pagination_helpers import natural_heights
 from .test_layout_invariants import check_document
 
 
@@ -125,16 +124,7 @@ def test_the_chosen_breaks_are_the_best_of_all_possible_breaks(heights, extra, w
 
 def natural_rows(sop: Sop, document) -> tuple[list[float], float]:
     """The rows' heights before any band, at the widths the layout chose, and the band the layout kept."""
-    table = document.flowchart_pages[0].flowchart
-    fixed = flowchart_columns(document.settings, [a.id for a in sop.actors])
-    columns = FlowColumns([replace(c, x=table.col_x(k), width=table.col_widths[k])
-                           for k, c in enumerate(fixed.columns)])
-    flows = _flows(sop, columns)
-    in_degree, out_degree = [0] * len(sop.steps), [0] * len(sop.steps)
-    for flow in flows:
-        out_degree[flow.source] += 1
-        in_degree[flow.target] += 1
-    heights = [r.height for r in build_rows(sop, columns, estimate_measure, in_degree, out_degree)]
+    heights, _ = natural_heights(sop, document, estimate_measure)
     band = 0.0
     for page in document.flowchart_pages:
         t = page.flowchart

@@ -22,11 +22,12 @@ import pytest
 from sopdesk import outputs
 from sopdesk.interchange import sop_from_fixture
 from sopdesk.layout.page_model import Document, Page
-from sopdesk.model import Actor, Duration, Sop, Step, Symbol
+from sopdesk.model import Sop
 
 from .conftest import load_fixture
+from .render_helpers import SOFFICE, convert_to_pdf
+from .test_export_xlsx import short_sop as three_step_sop
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 MM_PER_PT = 25.4 / 72
 CENTRE_TOLERANCE_MM = 0.5
 SCALE_TOLERANCE = 0.01
@@ -384,13 +385,7 @@ def short_last_runs(document: Document) -> int:
 
 def short_sop() -> Sop:
     """Identity and a three-step chart with a decision on one F4 page (a "combined" page)."""
-    actors = [Actor("Kepala Bagian", id="a1"), Actor("Staf", id="a2")]
-    steps = [Step("Menerima surat", ["a2"], id="s1", waktu=Duration(5, "Menit")),
-             Step("Memeriksa surat", ["a1"], Symbol.DECISION, yes_target="s3", no_target="s1", id="s2"),
-             Step("Mengarsipkan surat", ["a2"], id="s3", output="Arsip")]
-    sop = Sop(actors=actors, steps=steps)
-    sop.identity.nomor = "001/SOP/2024"
-    sop.identity.nama = "Penerimaan Surat"
+    sop = three_step_sop()
     sop.page.combine_pages = True
     return sop
 
@@ -425,9 +420,7 @@ def printed(tmp_path_factory) -> dict[str, Printed]:
         cases[name] = document
     out = folder / "libreoffice"
     with tempfile.TemporaryDirectory(prefix="xlsx-print-lo-") as profile:
-        subprocess.run([SOFFICE, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out), *[str(folder / f"{n}.xlsx") for n in cases]],
-                       check=True, capture_output=True, timeout=300)
+        convert_to_pdf([folder / f"{n}.xlsx" for n in cases], out, Path(profile))
     return {name: Printed(document, read_pdf(folder / f"{name}.pdf"), read_pdf(out / f"{name}.pdf"),
                           read_words(folder / f"{name}.pdf"), read_words(out / f"{name}.pdf"))
             for name, document in cases.items()}

@@ -63,6 +63,15 @@ KIND_NAMES = {".json": "JSON", ".xlsx": "Excel", ".xlsm": "Excel", ".pdf": "PDF"
 """What the user calls each kind, for titles and messages."""
 
 
+def os_error_sentence(path: Path, exc: OSError, busy: str) -> str:
+    """Why the file could not be read, for an OSError; `busy` ends the sentence for a file another program holds."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: berkas tidak ditemukan."
+    if isinstance(exc, PermissionError):
+        return f"{path.name}: berkas tidak dapat dibuka; mungkin sedang dibuka di {busy}"
+    return f"{path.name}: berkas tidak dapat dibaca ({exc.strerror or 'galat sistem'})."
+
+
 class UnsupportedFile(InterchangeError):
     """A file of a kind no importer reads, or whose importer is not part of this installation."""
 
@@ -87,13 +96,9 @@ def import_any(path: str | Path) -> ImportResult:
         result = reader(path)
     except InterchangeError:
         raise
-    except FileNotFoundError:
-        raise InterchangeError(f"{path}: berkas tidak ditemukan.") from None
-    except PermissionError:
-        raise InterchangeError(f"{path.name}: berkas tidak dapat dibuka; mungkin sedang dibuka di program lain "
-                               "atau tidak ada izin membacanya.") from None
     except OSError as exc:
-        raise InterchangeError(f"{path.name}: berkas tidak dapat dibaca ({exc.strerror or 'galat sistem'}).") from None
+        raise InterchangeError(os_error_sentence(path, exc, "program lain atau tidak ada izin membacanya.")) \
+            from None
     except MemoryError:
         raise InterchangeError(f"{path.name}: berkas terlalu besar untuk dibaca.") from None
     except Exception as exc:  # an importer's slip on odd bytes must still end in one clear sentence
@@ -228,4 +233,4 @@ def found_without_steps(sop: Sop, report: ImportReport) -> str:
 
 
 __all__ = ["IMPORTERS", "ImportReport", "ImportResult", "Tally", "UnsupportedFile", "found_without_steps",
-           "import_any", "import_json", "kind_name", "settle_ids", "summary_line", "supported"]
+           "import_any", "import_json", "kind_name", "os_error_sentence", "settle_ids", "summary_line", "supported"]

@@ -12,18 +12,17 @@ parser resolves no entities and loads no DTD.
 """
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from ..atomic import FileTooLarge, NotRegularFile, read_regular_file
 from ..exporters.docx_native import NATIVE_FORMAT, NATIVE_NS, body_text_digest
 from ..interchange import NATIVE_FORMAT as SOP_NATIVE_FORMAT
 from ..interchange import InterchangeError, sop_from_data
 from . import ImportReport, ImportResult
+from .common import OLE_MAGIC, ZIP_MAGICS, guarded_import, is_encrypted_office, open_zip, read_input
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 10_000
@@ -34,7 +33,6 @@ MAX_CUSTOM_PARTS = 200
 MAX_ITEMS = 5000
 """Most steps, actors or list items one SOP may hold here; real SOPs have tens. Reading the data costs
 time that grows faster than its length, so far larger counts are refused before they are read."""
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W_BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
@@ -51,14 +49,8 @@ class DocxImportError(InterchangeError):
 def import_docx(path: Path) -> ImportResult:
     """The SOP stored in a .docx exported by SOP Desk, with its report; DocxImportError for anything else."""
     path = Path(path)
-    try:
-        return _import(path)
-    except DocxImportError:
-        raise
-    except MemoryError:
-        raise DocxImportError(f"{path.name}: berkas terlalu besar untuk dibaca.") from None
-    except Exception:  # noqa: BLE001 - odd bytes deep in zipfile or lxml still end in one clear sentence
-        raise DocxImportError(f"{path.name}: berkas rusak atau bukan dokumen Word yang dapat dibaca.") from None
+    return guarded_import(path, DocxImportError, _import,
+                          lambda: f"{path.name}: berkas rusak atau bukan dokumen Word yang dapat dibaca.")
 
 
 def read_sop_docx(path: Path, notes: list[str] | None = None):
@@ -96,44 +88,24 @@ def _import(path: Path) -> ImportResult:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        # Opened without blocking and checked on the descriptor: a pipe or a device never hangs the import.
-        data = read_regular_file(path, MAX_FILE_BYTES)
-    except NotRegularFile:
-        raise DocxImportError(f"{path.name}: bukan berkas Word (folder, pipa atau perangkat).") from None
-    except FileTooLarge as exc:
-        raise DocxImportError(f"{path.name}: berkas terlalu besar ({exc.size // 2**20} MB) untuk dokumen SOP.") \
-            from None
-    except FileNotFoundError:
-        raise DocxImportError(f"{path}: berkas tidak ditemukan.") from None
-    except PermissionError:
-        raise DocxImportError(f"{path.name}: berkas tidak dapat dibuka; mungkin sedang dibuka di Word atau program "
-                              "lain. Tutup dulu, lalu coba lagi.") from None
-    except OSError as exc:
-        raise DocxImportError(f"{path.name}: berkas tidak dapat dibaca ({exc.strerror or 'galat sistem'}).") \
-            from None
+    data = read_input(path, MAX_FILE_BYTES, DocxImportError, kind="Word", program="Word",
+                      too_large=" untuk dokumen SOP.")
     if not data:
         raise DocxImportError(f"{path.name}: berkas kosong (0 byte).")
-    if data.startswith(_OLE):
-        if "EncryptedPackage".encode("utf-16-le") in data:
+    if data.startswith(OLE_MAGIC):
+        if is_encrypted_office(data):
             raise DocxImportError(f"{path.name}: dokumen ini dilindungi kata sandi; hapus kata sandinya di Word, "
                                   "simpan, lalu impor lagi.")
         raise DocxImportError(f"{path.name}: ini dokumen Word lama (.doc) atau berkas Office lama, bukan .docx; "
                               f"{ONLY_OURS}")
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    if not data.startswith(ZIP_MAGICS):
         raise DocxImportError(f"{path.name}: bukan dokumen Word .docx.")
     return data
 
 
 def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise DocxImportError(f"{name}: berkas rusak (arsip .docx tidak utuh).") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise DocxImportError(f"{name}: berkas berisi {len(infos)} bagian; terlalu banyak untuk dokumen SOP.")
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+    archive = open_zip(name, data, DocxImportError, ext=".docx", holds="dokumen SOP", max_entries=MAX_ENTRIES)
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
         raise DocxImportError(f"{name}: isi berkas mengembang lebih dari {MAX_UNCOMPRESSED_BYTES // 2**20} MB saat "
                               "dibuka; berkas ini tidak dibaca demi keamanan.")
     names = set(archive.NameToInfo)

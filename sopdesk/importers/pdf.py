@@ -33,7 +33,7 @@ from . import ImportReport, ImportResult
 from .pdf_layout import SYMBOLS, Frag, PageLayout, Shape, analyse, polyline_distance
 from .pdf_read import MAX_PAGES, Budget, PdfTooComplex, check_streams, read_page
 from .vocabulary import BOX_FIELDS, MUTU_BAKU_ORDER, decision_word, header_kind, identity_kind, norm
-from .xlsx_identity import EMPTY_VALUES, box_items, parse_date, parse_signer
+from .xlsx_identity import EMPTY_VALUES, box_items, parse_signer, short_text, take_date
 
 MAX_FILE_BYTES = 60 * 1024 * 1024
 TEXT_FIELDS = ("kegiatan", "kelengkapan", "waktu", "output", "keterangan")
@@ -81,13 +81,7 @@ def join_lines(lines: list[str]) -> str:
 
 def _lines_of(frags: list[Frag]) -> list[str]:
     """Text lines of frags in one cell: runs on the same line joined left to right."""
-    rows: list[list[Frag]] = []
-    for f in sorted(frags, key=lambda f: (f.cy, f.x0)):
-        if rows and abs(rows[-1][0].cy - f.cy) <= 0.4 * max(f.height, 1.0):
-            rows[-1].append(f)
-        else:
-            rows.append([f])
-    return [" ".join(f.text for f in sorted(row, key=lambda f: f.x0)) for row in rows]
+    return [" ".join(f.text for f in row) for row in _rows_of(frags)]
 
 
 # ---- the table grid ------------------------------------------------------------------------------------
@@ -326,11 +320,6 @@ def _cell_bounds(lay: PageLayout, f: Frag) -> tuple[float, float, float, float]:
             min(bottoms) if bottoms else page.height)
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def read_identity(lay: PageLayout, labels: list[Label], report: ImportReport, stop_y: float) -> Identity:
     ident = Identity()
     page = lay.page.number
@@ -384,7 +373,7 @@ def read_identity(lay: PageLayout, labels: list[Label], report: ImportReport, st
         setattr(ident, kind, text)
         where = f"hal. {page}, di samping label \"{label.frag.text}\""
         if text:
-            report.read.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" ({where})")
+            report.read.append(f"{IDENTITY_LABELS[kind]}: \"{short_text(text)}\" ({where})")
         else:
             report.unread.append(f"{IDENTITY_LABELS[kind]} kosong ({where}).")
         if kind == "nama":
@@ -395,16 +384,7 @@ def read_identity(lay: PageLayout, labels: list[Label], report: ImportReport, st
         if label is None:
             continue
         text = join_lines(value_of(label, 0))
-        value, understood = parse_date(text)
-        setattr(ident, kind, value)
-        where = f"hal. {page}, di samping label \"{label.frag.text}\""
-        if not understood:
-            if text.strip():
-                ident.date_texts[kind] = text.strip()
-            report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" bukan tanggal yang dapat dibaca; "
-                                 f"teksnya disimpan apa adanya ({where}).")
-        elif value is not None:
-            report.read.append(f"{IDENTITY_LABELS[kind]}: {value.isoformat()} ({where})")
+        take_date(ident, kind, text, text, f"hal. {page}, di samping label \"{label.frag.text}\"", report)
         if kind == "tanggal_revisi":
             m = re.search(r"revisi\s*ke\s*[-:.]?\s*(\d{1,3})\b", text, re.IGNORECASE)
             if m:
@@ -507,6 +487,7 @@ def _list_items(frags: list[Frag]) -> list[str]:
 
 
 def _rows_of(frags: list[Frag]) -> list[list[Frag]]:
+    """Frags grouped by the line they stand on, top to bottom, each line left to right."""
     rows: list[list[Frag]] = []
     for f in sorted(frags, key=lambda f: (f.cy, f.x0)):
         if rows and abs(rows[-1][0].cy - f.cy) <= 0.4 * max(f.height, 1.0):
@@ -538,8 +519,8 @@ def _read_agency(lay: PageLayout, labels: list[Label], ident: Identity, report: 
     if texts:
         ident.instansi = texts[0]
         ident.unit_lines = texts[1:]
-        report.read.append(f"Instansi: \"{_short(texts[0])}\"" + (
-            f"; unit: {', '.join(_short(t) for t in texts[1:])}" if texts[1:] else "") +
+        report.read.append(f"Instansi: \"{short_text(texts[0])}\"" + (
+            f"; unit: {', '.join(short_text(t) for t in texts[1:])}" if texts[1:] else "") +
             f" (hal. {lay.page.number}, kotak logo)")
         report.guessed.append("Kelompok baris pertama di kotak logo (huruf yang sama, berdekatan) dibaca sebagai nama "
                               "instansi, baris di bawahnya sebagai unit organisasi.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .pdf_read import Char, Page, Path, PdfTooComplex
+from .pdf_read import Char, Page, Path, PdfTooComplex, TextBox
 
 MAX_SHAPES_PER_PAGE = 3000
 """Closed shapes on one page beyond which the page is not a flowchart (a real SOP page holds under 100)."""
@@ -25,21 +25,10 @@ MIN_RULE = 6.0
 
 
 @dataclass
-class Frag:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
+class Frag(TextBox):
+    """A run of text between rules and wide gaps, with the letters it is made of."""
+
     chars: list[Char]
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
 
     @property
     def height(self) -> float:

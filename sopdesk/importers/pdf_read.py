@@ -43,13 +43,14 @@ class PdfTooComplex(Exception):
 
 
 @dataclass
-class Char:
+class TextBox:
+    """Text with the box it is printed in, in page points."""
+
     text: str
     x0: float
     y0: float
     x1: float
     y1: float
-    style: tuple[int, bool, bool] = (0, False, False)  # (font size in half points, bold, italic)
 
     @property
     def cx(self) -> float:
@@ -58,6 +59,11 @@ class Char:
     @property
     def cy(self) -> float:
         return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Char(TextBox):
+    style: tuple[int, bool, bool] = (0, False, False)  # (font size in half points, bold, italic)
 
 
 @dataclass

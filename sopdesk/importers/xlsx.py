@@ -29,12 +29,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..atomic import FileTooLarge, NotRegularFile, read_regular_file
 from ..exporters.xlsx import SOP_SHEET, SOP_SHEET_TAG
 from ..interchange import InterchangeError, sop_from_native, tidy_loaded
 from ..model import Sop
 from ..sanity import logo_problem
 from . import ImportReport, ImportResult
+from .common import OLE_MAGIC, ZIP_MAGICS, guarded_import, is_encrypted_office, open_zip, read_input
 from .xlsx_build import MAX_SOPS, Built, SheetRead, TooManySops, build_sops, reconcile
 from .xlsx_cells import Grid, TooManyCells, find_tables, read_values, scan_sheet
 from .xlsx_identity import find_identity_blocks, label_rows
@@ -71,7 +71,6 @@ MAX_WORKBOOK_ELEMENTS = 100_000
 MAX_PART_BYTES = 20 * 1024 * 1024
 """Largest single part read into memory (a sheet or drawing); an SOP form is well under 1 MB."""
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -139,17 +138,14 @@ class Package:
 def import_xlsx(path: Path) -> ImportResult:
     """Every SOP in the workbook at `path`, each with its report; XlsxImportError for anything unusable."""
     path = Path(path)
-    try:
-        return _import(path)
-    except XlsxImportError:
-        raise
-    except MemoryError:
-        raise XlsxImportError(f"{path.name}: berkas terlalu besar untuk dibaca.") from None
-    except Exception as exc:  # odd bytes deep inside openpyxl or lxml still end in one clear sentence
+
+    def damaged() -> str:
         where = _STAGE.get()
-        raise XlsxImportError(f"{path.name}: berkas rusak{f' di {where}' if where else ''} atau bukan buku kerja Excel "
-                              "yang dapat dibaca; buka di Excel atau LibreOffice Calc, simpan ulang sebagai .xlsx, lalu "
-                              "impor lagi.") from exc
+        return (f"{path.name}: berkas rusak{f' di {where}' if where else ''} atau bukan buku kerja Excel yang dapat "
+                "dibaca; buka di Excel atau LibreOffice Calc, simpan ulang sebagai .xlsx, lalu impor lagi.")
+
+    try:
+        return guarded_import(path, XlsxImportError, _import, damaged)
     finally:
         _STAGE.set("")
 
@@ -168,28 +164,15 @@ def read_sop_xlsx(path: Path, notes: list[str] | None = None) -> Sop:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        # Opened without blocking and checked on the descriptor: a pipe or a device never hangs the import.
-        return read_regular_file(path, MAX_FILE_BYTES)
-    except NotRegularFile:
-        raise XlsxImportError(f"{path.name}: bukan berkas Excel (folder, pipa atau perangkat).") from None
-    except FileTooLarge as exc:
-        raise XlsxImportError(f"{path.name}: berkas terlalu besar ({exc.size // 2**20} MB); lembar SOP biasanya "
-                              "jauh di bawah 1 MB.") from None
-    except FileNotFoundError:
-        raise XlsxImportError(f"{path}: berkas tidak ditemukan.") from None
-    except PermissionError:
-        raise XlsxImportError(f"{path.name}: berkas tidak dapat dibuka; mungkin sedang dibuka di Excel atau program "
-                              "lain. Tutup dulu, lalu coba lagi.") from None
-    except OSError as exc:
-        raise XlsxImportError(f"{path.name}: berkas tidak dapat dibaca ({exc.strerror or exc}).") from None
+    return read_input(path, MAX_FILE_BYTES, XlsxImportError, kind="Excel", program="Excel",
+                      too_large="; lembar SOP biasanya jauh di bawah 1 MB.")
 
 
 def _check_signature(name: str, data: bytes) -> None:
     if not data:
         raise XlsxImportError(f"{name}: berkas kosong (0 byte).")
-    if data.startswith(_OLE):
-        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+    if data.startswith(OLE_MAGIC):
+        if is_encrypted_office(data):
             raise XlsxImportError(f"{name}: buku kerja ini dilindungi kata sandi. Buka di Excel, hapus kata sandinya "
                                   "(File > Info > Lindungi Buku Kerja), simpan, lalu impor lagi.")
         if "WordDocument".encode("utf-16-le") in data:
@@ -197,7 +180,7 @@ def _check_signature(name: str, data: bytes) -> None:
         raise XlsxImportError(f"{name}: ini buku kerja Excel lama (.xls). Buka di Excel atau LibreOffice Calc lalu "
                               "simpan sebagai .xlsx, atau ubah dengan: soffice --headless --convert-to xlsx "
                               f"\"{name}\".")
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    if not data.startswith(ZIP_MAGICS):
         head = data[:512].lstrip().lower()
         hint = ""
         if head.startswith((b"<?xml", b"<html", b"<!doctype", b"<table")):
@@ -208,15 +191,9 @@ def _check_signature(name: str, data: bytes) -> None:
 
 
 def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise XlsxImportError(f"{name}: berkas rusak (arsip .xlsx tidak utuh).") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise XlsxImportError(f"{name}: berkas berisi {len(infos)} bagian; terlalu banyak untuk buku kerja SOP.")
+    archive = open_zip(name, data, XlsxImportError, ext=".xlsx", holds="buku kerja SOP", max_entries=MAX_ENTRIES)
     total = 0
-    for info in infos:
+    for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import END, Symbol
@@ -222,6 +222,18 @@ class _TableFinder:
         return None
 
 
+def _in_tables(grid: Grid, shapes: list[Shape], owner_of: _TableFinder,
+               wanted: Callable[[Shape], bool]) -> Iterator[tuple[Shape, int, int, int]]:
+    """(shape, row, column, table index) for each wanted shape whose centre sits in one of the tables."""
+    for shape in shapes:
+        if not wanted(shape):
+            continue
+        row, col = grid.locate(*shape.centre)
+        owner = owner_of(row)
+        if owner is not None:
+            yield shape, row, col, owner
+
+
 def _place_pictures(grid: Grid, tables: list[FlowTable], shapes: list[Shape],
                     images: dict[str, tuple[bytes, str]], finders: list[_StepFinder],
                     owner_of: _TableFinder, reports: list[ImportReport], bases: list[int]) -> None:
@@ -230,13 +242,7 @@ def _place_pictures(grid: Grid, tables: list[FlowTable], shapes: list[Shape],
     A picture much taller than its step's rows or much wider than its actor's column is not a symbol: most
     often the whole flowchart pasted as one image, whose actors and symbols cannot be read.
     """
-    for shape in shapes:
-        if shape.kind != "picture":
-            continue
-        row, col = grid.locate(*shape.centre)
-        owner = owner_of(row)
-        if owner is None:
-            continue
+    for shape, row, col, owner in _in_tables(grid, shapes, owner_of, lambda shape: shape.kind == "picture"):
         table = tables[owner]
         step, actor = finders[owner](row), _actor_at(table, col)
         if step is None or actor is None:
@@ -274,13 +280,8 @@ def table_flows(grid: Grid, tables: list[FlowTable], shapes: list[Shape],
     finders = [_StepFinder(t) for t in tables]
     owner_of = _TableFinder(tables)
     _place_pictures(grid, tables, shapes, images or {}, finders, owner_of, reports, bases or [0] * len(tables))
-    for shape in shapes:
-        if shape.kind not in SYMBOL_KINDS and shape.kind != "offpage":
-            continue
-        row, col = grid.locate(*shape.centre)
-        owner = owner_of(row)
-        if owner is None:
-            continue
+    symbols = _in_tables(grid, shapes, owner_of, lambda shape: shape.kind in SYMBOL_KINDS or shape.kind == "offpage")
+    for shape, row, col, owner in symbols:
         table = tables[owner]
         node = _Node(shape, owner, finders[owner](row) if shape.kind != "offpage" else None, _actor_at(table, col),
                      grid.addr(row, col), row)

@@ -294,9 +294,28 @@ def _box_content(grid: Grid, row: int, col: int, kind: str, rest: str,
     return box_items(text), where
 
 
-def _short(text: str) -> str:
+def short_text(text: str) -> str:
+    """The text on one line, cut to 60 characters for a report line."""
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def take_date(ident: Identity, kind: str, text: str, raw: object, where: str, report: ImportReport) -> bool:
+    """Set the date field `kind` from `raw` (its cell text is `text`) and report it; False when not understood.
+
+    A date not understood is kept as the office typed it, as the form keeps an unreadable date: printed
+    and warned about.
+    """
+    value, understood = parse_date(raw)
+    setattr(ident, kind, value)
+    if not understood:
+        if text.strip():
+            ident.date_texts[kind] = text.strip()
+        report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{short_text(text)}\" bukan tanggal yang dapat dibaca; "
+                             f"teksnya disimpan apa adanya ({where}).")
+    elif value is not None:
+        report.read.append(f"{IDENTITY_LABELS[kind]}: {value.isoformat()} ({where})")
+    return understood
 
 
 def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
@@ -319,7 +338,7 @@ def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
         title = IDENTITY_LABELS[kind]
         sources[kind] = where or grid.addr(r, c)
         if text:
-            report.read.append(f"{title}: \"{_short(text)}\" ({where})")
+            report.read.append(f"{title}: \"{short_text(text)}\" ({where})")
         else:
             report.unread.append(f"{title} kosong di samping labelnya ({grid.addr(r, c)}).")
     if "nama" in labels:
@@ -335,18 +354,8 @@ def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
             report.guessed.append(f"{IDENTITY_LABELS[kind]}: angka {value_text(raw)} dibaca sebagai tanggal Excel "
                                   f"{getattr(ident, kind).isoformat()} ({where}).")
             continue
-        value, understood = parse_date(raw if raw is not None else text)
-        setattr(ident, kind, value)
-        if understood:
+        if take_date(ident, kind, text, raw if raw is not None else text, where, report):
             sources[kind] = where or grid.addr(r, c)
-        if not understood:
-            # Kept as the office typed it, as the form keeps an unreadable date: printed and warned about.
-            if text.strip():
-                ident.date_texts[kind] = text.strip()
-            report.unread.append(f"{IDENTITY_LABELS[kind]}: \"{_short(text)}\" bukan tanggal yang dapat dibaca; "
-                                 f"teksnya disimpan apa adanya ({where}).")
-        elif value is not None:
-            report.read.append(f"{IDENTITY_LABELS[kind]}: {value.isoformat()} ({where})")
         if kind == "tanggal_revisi":
             row_text = " ".join(grid.text(r, cc) for cc in grid.cells_in_row(r))
             m = _REVISION.search(row_text)
@@ -363,10 +372,10 @@ def read_identity(grid: Grid, block: IdentityBlock, report: ImportReport,
         if not lines:
             report.unread.append(f"Disahkan oleh: kosong ({grid.addr(r, c)}).")
         elif sure:
-            report.read.append(f"Disahkan oleh: {_short(ident.signer.jabatan)} / {_short(ident.signer.nama)} "
+            report.read.append(f"Disahkan oleh: {short_text(ident.signer.jabatan)} / {short_text(ident.signer.nama)} "
                                f"({where})")
         else:
-            report.guessed.append(f"Disahkan oleh: hanya satu baris \"{_short(lines[0])}\"; dibaca sebagai "
+            report.guessed.append(f"Disahkan oleh: hanya satu baris \"{short_text(lines[0])}\"; dibaca sebagai "
                                   f"{'nama' if ident.signer.nama else 'jabatan'} ({where}).")
     for box in LIST_BOXES:
         if box not in labels:
