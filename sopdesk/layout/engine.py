@@ -14,6 +14,7 @@ Choices the format leaves open, made here:
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from .nodes import BORDER_CLEAR, Node, Zone, label_width_mm
 from .page_model import ARROW_LENGTH_MM
 from .paginate import Crossing, Flow, crossings, paginate
 from .routing import Router
+from .total_row import append_total_row, build_total_row
 
 COMBINED_GAP_MM = 5.0
 ZONE_MARGIN_MM = 0.8
@@ -67,6 +69,8 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
                                 content=column_content(sop, columns, in_degree, out_degree))
     header = build_header(sop, columns, measure, settings.numbering_row)
     rows = build_rows(sop, columns, measure, in_degree, out_degree)
+    total_row = build_total_row(sop, columns, measure) if settings.total_time_row else None
+    tail = total_row.height if total_row is not None else 0.0
 
     identity = build_identity(sop.identity, measure, box.x, box.y, box.width, max_height=box.height,
                               weekday=settings.date_weekday)
@@ -75,7 +79,7 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
     capacity = box.height - header.height
     combined_top = identity.height + COMBINED_GAP_MM
     combine = (settings.combine_pages and not identity.continued
-               and combined_top + header.height + sum(r.height for r in rows) <= box.height + 1e-6)
+               and combined_top + header.height + sum(r.height for r in rows) + tail <= box.height + 1e-6)
     pages: list[Page] = []
     if combine:
         page = Page(0, page_w, page_h, margins, "combined", tables=[identity.table], images=identity.images)
@@ -86,7 +90,7 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
         pages.append(Page(0, page_w, page_h, margins, "identity", tables=[identity.table], images=identity.images))
         for table in identity.continued:  # boxes too long for one page go on, never cut
             pages.append(Page(len(pages), page_w, page_h, margins, "identity", tables=[table]))
-        breaks, band = _paginate(rows, flows, capacity, settings.offpage_labels)
+        breaks, band = _paginate(rows, flows, capacity, settings.offpage_labels, tail)
         tallest = max(capacity - 2 * band, 5.0)
         for row in rows:
             if row.height > tallest:
@@ -107,6 +111,8 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
             pages.append(page)
             top = box.y
         _FlowPage(sop, page, columns, header, rows, steps, top, band, flows, crossed).build()
+        if total_row is not None and steps is breaks[-1]:
+            append_total_row(page.flowchart, total_row)
     if settings.page_numbers:
         for page in pages:
             page.furniture.append(_page_number(page, len(pages)))
@@ -136,18 +142,23 @@ def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
             if p.step_index is None or (p.step_index < len(sop.steps) and sop.steps[p.step_index].id in known)]
 
 
-def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: str) -> tuple[list[list[int]], float]:
+def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: str,
+              tail: float = 0.0) -> tuple[list[list[int]], float]:
     """Page breaks (see paginate.paginate), and the band height kept for off-page connectors.
 
     Many flows across one break need more room for their legs than the usual band; the band
-    grows and the breaks are chosen again until it is enough (a few rounds at most).
+    grows and the breaks are chosen again until it is enough (a few rounds at most). `tail` is the
+    height of the "Jumlah waktu" row, which must stay on the page of the last step.
     """
     band = BAND_MM
     breaks: list[list[int]] = [[]]
     links = [(f.source, f.target) for f in flows]
     for _ in range(6):
         tallest = max(capacity - 2 * band, 5.0)
-        breaks = paginate([min(r.height, tallest) for r in rows], capacity, band, links)
+        heights = [min(r.height, tallest) for r in rows]
+        if heights:
+            heights[-1] += tail
+        breaks = paginate(heights, capacity, band, links)
         page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
         crowd: dict[tuple[int, bool], int] = {}
         for crossing in crossings(flows, page_of, style):
@@ -217,8 +228,9 @@ class _FlowPage:
         self.placed: dict[int, _Row] = {}
         self.nodes: dict[int, list[Node]] = {}
         self.router = Router([(c.x, c.right) for c in columns.actor_columns])
-        self._cells: tuple[list[tuple[float, float]], list[tuple[float, float]]] | None = None
-        """Actor column and step row spans a label must stay inside (set when the first label is placed)."""
+        self._cells: tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]] | None = None
+        """Actor column and step row spans a label must stay inside, as (starts, ends) each, left to right and
+        top to bottom (set when the first label is placed)."""
 
     def build(self) -> None:
         mine = {r.step_index for r in self.step_rows}
@@ -415,10 +427,10 @@ class _FlowPage:
 
     def _arrows(self, pentagon_edges: list[tuple[Node, Node, Flow, bool]]) -> None:
         jobs = []
-        for flow in self.flows:
-            if flow.source in self.placed and flow.target in self.placed:
-                source, target = _nearest(self.nodes[flow.source], self.nodes[flow.target])
-                jobs.append((source, target, flow))
+        placed = self.placed
+        for flow in [f for f in self.flows if f.source in placed and f.target in placed]:
+            source, target = _nearest(self.nodes[flow.source], self.nodes[flow.target])
+            jobs.append((source, target, flow))
         for pentagon, _, flow, leaving in pentagon_edges:
             if leaving:
                 jobs.append((_nearest(self.nodes[flow.source], [pentagon])[0], pentagon, flow))
@@ -483,8 +495,10 @@ class _FlowPage:
         text = (step.yes_label or labels.YES) if flow.kind == "ya" else (step.no_label or labels.NO)
         first = None
         if self._cells is None:
-            self._cells = ([(c.x + 0.2, c.right - 0.2) for c in self.columns.actor_columns],
-                           [(r.top + 0.2, r.top + r.height - 0.2) for r in self.placed.values()])
+            columns = self.columns.actor_columns
+            rows = list(self.placed.values())
+            self._cells = (([c.x + 0.2 for c in columns], [c.right - 0.2 for c in columns]),
+                           ([r.top + 0.2 for r in rows], [r.top + r.height - 0.2 for r in rows]))
         near = self._label_obstacles(points, flow.source)
         for spots in (self._beside_exit, self._in_row):
             for size in self.LABEL_SIZES:
@@ -537,10 +551,14 @@ class _FlowPage:
 
     def _label_free(self, x: float, y: float, w: float, h: float, near: tuple[list, list]) -> bool:
         """Inside one cell of the Pelaksana block, clear of every line, symbol, pentagon and other label."""
+        # Columns and rows run left to right and top to bottom without overlapping: only the last
+        # one starting at or before the label can hold it.
         columns, rows = self._cells
-        if not any(left <= x and x + w <= right for left, right in columns):
+        k = bisect_right(columns[0], x) - 1
+        if k < 0 or x + w > columns[1][k]:
             return False
-        if not any(top <= y and y + h <= bottom for top, bottom in rows):
+        k = bisect_right(rows[0], y) - 1
+        if k < 0 or y + h > rows[1][k]:
             return False
         m = self.LABEL_CLEAR
         x0, y0, x1, y1 = x - m, y - m, x + w + m, y + h + m

@@ -171,23 +171,28 @@ class Node:
 def simplify(points: list[Point]) -> list[Point] | None:
     """Drop repeated points and merge straight runs; None when the path doubles back on itself."""
     out: list[Point] = []
+    lx = ly = 0.0
     for p in points:
-        if out and abs(out[-1][0] - p[0]) < EPS and abs(out[-1][1] - p[1]) < EPS:
+        x, y = p
+        if out and abs(lx - x) < EPS and abs(ly - y) < EPS:
             continue
         out.append(p)
+        lx, ly = x, y
+    if len(out) < 2:
+        return None
     merged: list[Point] = out[:2]
+    (ax, ay), (bx, by) = merged  # the last two points kept
     for p in out[2:]:
-        a, b = merged[-2], merged[-1]
-        ab = (b[0] - a[0], b[1] - a[1])
-        bp = (p[0] - b[0], p[1] - b[1])
-        if abs(ab[0] * bp[1] - ab[1] * bp[0]) < EPS:
-            if ab[0] * bp[0] + ab[1] * bp[1] < 0:
+        px, py = p
+        abx, aby, bpx, bpy = bx - ax, by - ay, px - bx, py - by
+        if abs(abx * bpy - aby * bpx) < EPS:
+            if abx * bpx + aby * bpy < 0:
                 return None
             merged[-1] = p
+            bx, by = px, py
         else:
             merged.append(p)
-    if len(merged) < 2:
-        return None
+            ax, ay, bx, by = bx, by, px, py
     for a, b in zip(merged, merged[1:]):
         if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
             return None

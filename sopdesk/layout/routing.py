@@ -16,10 +16,15 @@ crossings x CROSS_COST + runs along the grid x BORDER_COST + bends x BEND_COST +
 the page's routes that still cross another are searched again once all are placed (see
 _FlowPage._improve in engine.py). Lines meet a decision only at its four vertices.
 Everything is in a fixed order, so the same SOP always gets the same drawing.
+
+Speed: symbols and placed runs are filed in bands along both axes (_Index), so a check looks only
+at what lies where its run lies; segment checks and crossing counts are remembered until the
+next route is placed or taken back; gutter tracks are worked out once per column shape.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .nodes import BORDER_CLEAR, EPS, TRACK, Node, Point, Zone, simplify
 from .page_model import ARROW_LENGTH_MM
@@ -50,6 +55,10 @@ SHORT_HEAD_COST = 40.0
 """A last run shorter than the arrowhead: the head would sit on the corner (and turn in some renderers)."""
 MAX_LANE_STEPS = 4
 """Half-track steps tried either side of a gutter's centre."""
+NEAR = CLEAR + 0.01
+"""How far beyond a run a check looks for other arrows (a little more than CLEAR)."""
+BAND = 6.0
+"""Width of the bands the router files symbols and arrows in (mm)."""
 
 
 class Router:
@@ -60,78 +69,114 @@ class Router:
         self.obstacles: list[tuple[str, float, float, float, float]] = []
         self.horizontal: list[tuple[float, float, float]] = []
         self.vertical: list[tuple[float, float, float]] = []
-        # The same, filed by height on the page, so a check looks only at what lies near its path.
-        self._near = (_Bands(), _Bands(), _Bands(), _Bands())
-        self._lane_cache: dict[int, tuple[list[float], list[float], float]] = {}
         self.keepouts: list[tuple[str, float, float, float]] = []
+        # The same, filed along both axes (see _Index): a horizontal run at height y looks only at
+        # the items filed at y, a vertical run at x at those filed at x.
+        self._obstacles_y, self._obstacles_x = _Index(), _Index()
+        self._horizontal_y, self._horizontal_x = _Index(), _Index()
+        self._vertical_y, self._vertical_x = _Index(), _Index()
+        self._keepouts_x = _Index()
+        self._keepout_owners: set[str] = set()
+        self._lane_cache: dict[int, tuple[list[float], list[float], float]] = {}
+        self._corridor_cache: dict[tuple[int, ...], list[float]] = {}
+        self._checked: dict[tuple, bool] = {}
+        """Segment checks against what is placed now (the searches ask about the same runs many times)
+        and, below, crossing counts: emptied whenever something is placed or taken back."""
+        self._crossed: dict[tuple[Point, Point], int] = {}
+        self._beside_grid: dict[tuple[Point, Point], bool] = {}
+        """Whether a run lies along the grid: the borders are fixed before the first route, so kept for the page."""
         self.column_lines = sorted({x for pair in columns for x in pair})
         self.row_lines: list[float] = []
-        """Row borders of the page's step rows, which horizontal runs keep clear of."""
+        """Row borders of the page's step rows, which horizontal runs keep clear of (set before routing)."""
         self.block = (columns[0][0], columns[-1][1]) if columns else (0.0, 0.0)
 
     # ---- bookkeeping -------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._checked.clear()
+        self._crossed.clear()
+
     def add_obstacle(self, key: str, x: float, y: float, w: float, h: float) -> None:
         item = (key, x - PAD, y - PAD, x + w + PAD, y + h + PAD)
         self.obstacles.append(item)
-        self._near[0].add(item, item[2], item[4])
+        self._obstacles_y.add(item, item[2], item[4])
+        self._obstacles_x.add(item, item[1], item[3])
+        self._changed()
 
     def keep_out(self, owner: str, x: float, y0: float, y1: float) -> None:
         """Keep other arrows from running along the only way into (or out of) a pentagon."""
         item = (owner, x, min(y0, y1), max(y0, y1))
         self.keepouts.append(item)
-        self._near[3].add(item, item[2], item[3])
+        self._keepout_owners.add(owner)
+        self._keepouts_x.add(item, x, x)
+        self._changed()
 
     def reserve(self, points: list[Point]) -> None:
-        for a, b in zip(points, points[1:]):
-            if abs(a[1] - b[1]) < EPS:
-                item = (a[1], min(a[0], b[0]), max(a[0], b[0]))
-                self.horizontal.append(item)
-                self._near[1].add(item, item[0], item[0])
-            else:
-                item = (a[0], min(a[1], b[1]), max(a[1], b[1]))
-                self.vertical.append(item)
-                self._near[2].add(item, item[1], item[2])
+        self._file(points, True)
 
     def release(self, source: Node, target: Node, points: list[Point], ports: tuple[str, str]) -> None:
         """Take back a committed route (to try another one for it)."""
+        self._file(points, False)
+        source.used.discard(ports[0])
+        target.used.discard(ports[1])
+
+    def _file(self, points: list[Point], placing: bool) -> None:
+        """File each run of a path (or take it out again) in its list and in its indexes along both axes."""
+        self._changed()
         for a, b in zip(points, points[1:]):
             if abs(a[1] - b[1]) < EPS:
                 item = (a[1], min(a[0], b[0]), max(a[0], b[0]))
-                self.horizontal.remove(item)
-                self._near[1].remove(item, item[0], item[0])
+                runs, by_y, by_x, y_span, x_span = (self.horizontal, self._horizontal_y, self._horizontal_x,
+                                                    (item[0], item[0]), (item[1], item[2]))
             else:
                 item = (a[0], min(a[1], b[1]), max(a[1], b[1]))
-                self.vertical.remove(item)
-                self._near[2].remove(item, item[1], item[2])
-        source.used.discard(ports[0])
-        target.used.discard(ports[1])
+                runs, by_y, by_x, y_span, x_span = (self.vertical, self._vertical_y, self._vertical_x,
+                                                    (item[1], item[2]), (item[0], item[0]))
+            if placing:
+                runs.append(item)
+                by_y.add(item, *y_span)
+                by_x.add(item, *x_span)
+            else:
+                runs.remove(item)
+                by_y.remove(item, *y_span)
+                by_x.remove(item, *x_span)
 
     # ---- cost --------------------------------------------------------------------------
     def crossings(self, points: list[Point]) -> int:
         """How many placed arrow segments the path crosses at a right angle."""
-        count = 0
-        for a, b in zip(points, points[1:]):
-            if abs(a[1] - b[1]) < EPS:
-                y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
-                count += sum(1 for at, s0, s1 in self._near[2].near(y, y)
-                             if lo + EPS < at < hi - EPS and s0 + EPS < y < s1 - EPS)
-            else:
-                # Each horizontal run is filed in one band only, so none is counted twice.
-                x, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
-                count += sum(1 for at, s0, s1 in self._near[1].near(lo, hi)
-                             if lo + EPS < at < hi - EPS and s0 + EPS < x < s1 - EPS)
-        return count
+        return sum(self._run_crossings(a, b) for a, b in zip(points, points[1:]))
+
+    def _run_crossings(self, a: Point, b: Point) -> int:
+        """How many placed runs one run crosses at a right angle."""
+        n = self._crossed.get((a, b))
+        if n is None:
+            n = self._crossed[(a, b)] = self._count_crossings(a, b, abs(a[1] - b[1]) < EPS)
+        return n
+
+    def _count_crossings(self, a: Point, b: Point, horizontal: bool) -> int:
+        # Each placed run is filed once in a band, so none is counted twice.
+        if horizontal:
+            y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
+            return sum(1 for at, s0, s1 in self._vertical_y.at(y)
+                       if lo + EPS < at < hi - EPS and s0 + EPS < y < s1 - EPS)
+        x, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
+        return sum(1 for at, s0, s1 in self._horizontal_x.at(x)
+                   if lo + EPS < at < hi - EPS and s0 + EPS < x < s1 - EPS)
 
     def border_runs(self, points: list[Point]) -> int:
         """Runs that lie beside a column or row border, close enough to read as part of the grid."""
+        known = self._beside_grid
         count = 0
         for a, b in zip(points, points[1:]):
-            if abs(a[1] - b[1]) < EPS:
-                if abs(a[0] - b[0]) > BORDER_RUN and any(EPS < abs(a[1] - y) < BORDER_CLEAR for y in self.row_lines):
-                    count += 1
-            elif abs(a[1] - b[1]) > BORDER_RUN and any(EPS < abs(a[0] - x) < BORDER_CLEAR for x in self.column_lines):
-                count += 1
+            beside = known.get((a, b))
+            if beside is None:
+                beside = known[(a, b)] = self._beside_border(a, b)
+            count += beside
         return count
+
+    def _beside_border(self, a: Point, b: Point) -> bool:
+        if abs(a[1] - b[1]) < EPS:
+            return abs(a[0] - b[0]) > BORDER_RUN and any(EPS < abs(a[1] - y) < BORDER_CLEAR for y in self.row_lines)
+        return abs(a[1] - b[1]) > BORDER_RUN and any(EPS < abs(a[0] - x) < BORDER_CLEAR for x in self.column_lines)
 
     def cost(self, points: list[Point]) -> float:
         """crossings * big + bends + length, and runs along the grid: what a careful drafter avoids, in order."""
@@ -139,41 +184,45 @@ class Router:
 
     def _rate(self, points: list[Point]) -> tuple[float, bool]:
         """cost(), and whether the path is clean: it crosses nothing and keeps clear of the grid."""
-        length = sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in zip(points, points[1:]))
-        crossings, borders = self.crossings(points), self.border_runs(points)
+        beside_grid = self._beside_grid
+        length = crossings = borders = 0
+        for i in range(len(points) - 1):
+            a, b = points[i], points[i + 1]
+            length += abs(a[0] - b[0]) + abs(a[1] - b[1])
+            n = self._run_crossings(a, b)
+            beside = beside_grid.get((a, b))
+            if beside is None:
+                beside = beside_grid[(a, b)] = self._beside_border(a, b)
+            crossings += n
+            borders += beside
         (xa, ya), (xb, yb) = points[-2], points[-1]
         short = len(points) > 2 and abs(xa - xb) + abs(ya - yb) < ARROW_LENGTH_MM + 0.1
         return (CROSS_COST * crossings + BORDER_COST * borders + BEND_COST * (len(points) - 2) + LENGTH_COST * length
                 + SHORT_HEAD_COST * short, not crossings and not borders and not short)
 
     # ---- checks ------------------------------------------------------------------------
-    def _segment_ok(self, a: Point, b: Point, skip: tuple[str, ...], strict: bool, own: tuple[str, ...] = (),
-                    near: tuple[list, list, list, list] | None = None) -> bool:
-        """The segment passes every symbol (but those in skip) and, when strict, keeps clear of other arrows.
-
-        near: the obstacles, horizontal and vertical runs and keep-outs to check, when the caller
-        has already picked those near the path (all of them otherwise).
-        """
-        obstacles, horizontals, verticals, keepouts = near or (self.obstacles, self.horizontal, self.vertical,
-                                                               self.keepouts)
-        horizontal = abs(a[1] - b[1]) < EPS
+    def _check_segment(self, a: Point, b: Point, horizontal: bool, skip: tuple[str, ...], strict: bool,
+                       own: tuple[str, ...]) -> bool:
+        """The segment passes every symbol (but those in skip) and, when strict, keeps clear of other
+        arrows and of the keep-outs of all pentagons but those in own: what is filed where it runs,
+        checked item by item."""
         if horizontal:
             y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
-            for key, x0, y0, x1, y1 in obstacles:
+            for key, x0, y0, x1, y1 in self._obstacles_y.at(y):
                 if y0 < y < y1 and min(hi, x1) - max(lo, x0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(horizontals, y, lo, hi)
-            parallel, across = horizontals, verticals
+                return self._no_overlap(self._horizontal_y.at(y), y, lo, hi)
+            parallel, across = self._horizontal_y.at(y), self._vertical_y.at(y)
         else:
             y, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
-            for key, x0, y0, x1, y1 in obstacles:
+            for key, x0, y0, x1, y1 in self._obstacles_x.at(y):
                 if x0 < y < x1 and min(hi, y1) - max(lo, y0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(verticals, y, lo, hi)
-            parallel, across = verticals, horizontals
-            for owner, at, s0, s1 in keepouts:
+                return self._no_overlap(self._vertical_x.at(y), y, lo, hi)
+            parallel, across = self._vertical_x.at(y), self._horizontal_x.at(y)
+            for owner, at, s0, s1 in self._keepouts_x.at(y):
                 if owner not in own and abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
                     return False
         for at, s0, s1 in parallel:
@@ -192,25 +241,40 @@ class Router:
         return not any(abs(x - at) < 0.05 and min(hi, s1) - max(lo, s0) > 0.05 for x, s0, s1 in runs)
 
     def _parallel_free(self, x: float, lo: float, hi: float, own: tuple[str, ...]) -> bool:
-        runs = [(at, s0, s1) for owner, at, s0, s1 in self.keepouts if owner not in own] + self.vertical
+        runs = [(at, s0, s1) for owner, at, s0, s1 in self._keepouts_x.at(x) if owner not in own]
+        runs += self._vertical_x.at(x)
         return not any(abs(at - x) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR for at, s0, s1 in runs)
 
     def _path_ok(self, points: list[Point], source: str, target: str, strict: bool) -> bool:
+        """Every segment passes the symbols (but source at the first, target at the last) and, when
+        strict, keeps clear of other arrows and of the keep-outs of other pentagons.
+
+        Answers are kept per segment until something is placed or taken back.
+        """
         last = len(points) - 2
-        near = None
-        if last > 0:
-            # Only what lies near the path can be in its way: pick that once for all its segments.
-            m = CLEAR + EPS
-            lo_x, hi_x = min(p[0] for p in points) - m, max(p[0] for p in points) + m
-            lo_y, hi_y = min(p[1] for p in points) - m, max(p[1] for p in points) + m
-            obstacles, horizontals, verticals, keepouts = (bands.near(lo_y, hi_y) for bands in self._near)
-            near = ([o for o in obstacles if o[1] < hi_x and o[3] > lo_x and o[2] < hi_y and o[4] > lo_y],
-                    [h for h in horizontals if lo_y < h[0] < hi_y and h[1] < hi_x and h[2] > lo_x],
-                    [v for v in verticals if lo_x < v[0] < hi_x and v[1] < hi_y and v[2] > lo_y],
-                    [k for k in keepouts if lo_x < k[1] < hi_x and k[2] < hi_y and k[3] > lo_y])
-        for i, (a, b) in enumerate(zip(points, points[1:])):
-            skip = ((source,) if i == 0 else ()) + ((target,) if i == last else ())
-            if not self._segment_ok(a, b, skip, strict, (source, target), near):
+        # Only a pentagon has a keep-out, and only strict checks look at keep-outs: the other names
+        # change nothing, so checks that differ only in them share an answer.
+        owners = self._keepout_owners
+        own = tuple(o for o in (source, target) if o in owners) if strict else ()
+        # No symbol is named "": a route piece checked without one of its ends skips nothing there.
+        first, final = ((source,) if source else ()), ((target,) if target else ())
+        checked = self._checked
+        # The answers already known first: a piece known to be blocked settles the path at once.
+        unknown = []
+        for i in range(last + 1):
+            a, b = points[i], points[i + 1]
+            skip = (first if i == 0 else ()) + (final if i == last else ())
+            horizontal = abs(a[1] - b[1]) < EPS
+            key = (a, b, skip, strict, () if horizontal else own)
+            found = checked.get(key)
+            if found is None:
+                unknown.append((key, horizontal))
+            elif not found:
+                return False
+        for key, horizontal in unknown:
+            a, b, skip = key[0], key[1], key[2]
+            found = checked[key] = self._check_segment(a, b, horizontal, skip, strict, own)
+            if not found:
                 return False
         return True
 
@@ -298,26 +362,7 @@ class Router:
         # The gutters beside the widest and the second widest symbols (a decision and the usual box).
         halves = sorted({round(min(x1 - centre, centre - x0), 3) for _, x0, _, x1, _ in self.obstacles
                          if x0 < centre < x1}, reverse=True)[:2] or [0.0]
-        scored: list[tuple[tuple[bool, int, int], float]] = []
-        for rank, half in enumerate(halves):
-            room = right - centre - half  # free width between these symbols and the border
-            if room <= 0.1:
-                continue
-            gutter = right - room / 2
-            inner, outer = centre + half + 0.05, right - min(EDGE_MARGIN * 0.7, room / 2)
-            for j in range(0, 2 * MAX_LANE_STEPS + 1):
-                offset = (j + 1) // 2 * (TRACK / 2) * (1 if j % 2 else -1)
-                position = gutter + offset
-                if inner - EPS <= position <= outer + EPS:
-                    near = right - position < min(BORDER_CLEAR, room / 2) - EPS
-                    scored.append(((near, (j + 1) // 2, rank), position))
-        scored.sort(key=lambda item: item[0])
-        rights: list[float] = []
-        for _, position in scored:
-            if all(abs(position - x) > 0.2 for x in rights):
-                rights.append(position)
-        lefts = [2 * centre - x for x in rights]
-        self._lane_cache[column] = result = (rights, lefts, centre)
+        self._lane_cache[column] = result = _gutter_tracks(left, right, tuple(halves))
         return result
 
     def _corridors(self, near: list[int], direction: int) -> list[float]:
@@ -326,6 +371,10 @@ class Router:
         The best three tracks of every gutter come before the other tracks of any gutter, so the
         routes compared for one arrow run through different gutters, not six neighbouring tracks.
         """
+        cache_key = (*near, direction)
+        cached = self._corridor_cache.get(cache_key)
+        if cached is not None:
+            return cached
         order = list(dict.fromkeys(near + sorted(range(len(self.columns)), key=lambda c: abs(c - near[0]))))
         first: list[float] = []
         rest: list[float] = []
@@ -336,7 +385,8 @@ class Router:
             first_side, second_side = (rights, lefts) if direction >= 0 else (lefts, rights)
             first.extend(first_side[:1] + second_side[:1])
             rest.extend(first_side[1:] + second_side[1:] + [centre])
-        return first + rest
+        self._corridor_cache[cache_key] = found = first + rest
+        return found
 
     def _templates(self, s: Node, t: Node, ports: _Ports) -> Iterator[tuple[list[Point], tuple[str, str]]]:
         """The routes real SOPs draw, most familiar first."""
@@ -415,7 +465,7 @@ class Router:
         """No symbol on a vertical run, apart from the one a port sits on (touched, never crossed)."""
         lo, hi = min(y0, y1) + 0.05, max(y0, y1) - 0.05
         return not any(x0 < x < x1 and min(hi, b1) - max(lo, b0) > EPS and not (b0 < y0 < b1 or b0 < y1 < b1)
-                       for _, x0, b0, x1, b1 in self.obstacles)
+                       for _, x0, b0, x1, b1 in self._obstacles_x.at(x))
 
     def _channel(self, s: Node, t: Node, ports: _Ports, strict: bool,
                  budget: int = CHANNEL_BUDGET) -> Iterator[tuple[list[Point], tuple[str, str]]]:
@@ -464,16 +514,16 @@ class Router:
                     # exact tracks: test it once with the middle of each gap and skip it if it is.
                     y_from = (exit_zone.lo + exit_zone.hi) / 2 if exit_kind == "v" else p[2]
                     y_to = (entry_zone.lo + entry_zone.hi) / 2 if entry_kind == "v" else q[2]
-                    if not self._segment_ok((xv, y_from), (xv, y_to), (), strict=False):
+                    if not self._path_ok([(xv, y_from), (xv, y_to)], "", "", strict=False):
                         continue
                     # The stretch between the two gaps is part of every route through this corridor.
                     core = sorted((_edge(exit_zone, y_to, p[2]), _edge(entry_zone, y_from, q[2])))
                     if strict and not self._parallel_free(xv, *core, (s.key, t.key)):
                         continue
-                    starts = [[p[1:], (p[1], y1), (xv, y1)] for y1 in exit_zone.candidates(None)] \
+                    starts = ([p[1:], (p[1], y1), (xv, y1)] for y1 in exit_zone.candidates(None)) \
                         if exit_kind == "v" else [[p[1:], (xv, p[2])]]
                     ends = [[(xv, q[2]), q[1:]]] if entry_kind == "h" else \
-                        [[(xv, y2), (q[1], y2), q[1:]] for y2 in entry_zone.candidates(entry_zone is t.above)]
+                        ([(xv, y2), (q[1], y2), q[1:]] for y2 in entry_zone.candidates(entry_zone is t.above))
                     # Each end of the route is checked on its own first; only good pairs are joined.
                     # Both lazily: most corridors are settled by their first free head.
                     heads = (h for h in starts if ok(h, s.key, ""))
@@ -497,16 +547,18 @@ class Router:
                         break
 
 
-class _Bands:
-    """Items filed in horizontal bands of the page by the heights they span."""
+class _Index:
+    """Items filed in bands along one axis of the page by the span they cover, widened by NEAR.
 
-    SIZE = 12.0
+    Every check of a run at position v (a height for a horizontal run, an x for a vertical one)
+    only concerns items whose span comes within CLEAR of v, and all of those are in v's band.
+    """
 
     def __init__(self):
         self._bands: dict[int, list] = {}
 
     def _keys(self, lo: float, hi: float) -> range:
-        return range(int(lo // self.SIZE), int(hi // self.SIZE) + 1)
+        return range(int((lo - NEAR) // BAND), int((hi + NEAR) // BAND) + 1)
 
     def add(self, item: tuple, lo: float, hi: float) -> None:
         for key in self._keys(lo, hi):
@@ -516,15 +568,9 @@ class _Bands:
         for key in self._keys(lo, hi):
             self._bands[key].remove(item)
 
-    def near(self, lo: float, hi: float) -> list:
-        """Every item spanning some height in [lo, hi] (an item in several bands may come more than once)."""
-        keys = self._keys(lo, hi)
-        if len(keys) == 1:
-            return self._bands.get(keys[0], [])
-        found: list = []
-        for key in keys:
-            found.extend(self._bands.get(key, ()))
-        return found
+    def at(self, v: float) -> list | tuple:
+        """The items filed where v lies (each once), a few of them farther away than NEAR."""
+        return self._bands.get(int(v // BAND), ())
 
 
 class _Lazy:
@@ -546,6 +592,36 @@ class _Lazy:
         for item in self._items:
             self._seen.append(item)
             yield item
+
+
+
+@lru_cache(maxsize=256)
+def _gutter_tracks(left: float, right: float, halves: tuple[float, ...]) -> tuple[list[float], list[float], float]:
+    """Router._lanes for a column from left to right whose symbols reach `halves` from its centre.
+
+    The same on every page with the same symbols, so worked out once (the lists are shared: read only).
+    """
+    centre = (left + right) / 2
+    scored: list[tuple[tuple[bool, int, int], float]] = []
+    for rank, half in enumerate(halves):
+        room = right - centre - half  # free width between these symbols and the border
+        if room <= 0.1:
+            continue
+        gutter = right - room / 2
+        inner, outer = centre + half + 0.05, right - min(EDGE_MARGIN * 0.7, room / 2)
+        for j in range(0, 2 * MAX_LANE_STEPS + 1):
+            offset = (j + 1) // 2 * (TRACK / 2) * (1 if j % 2 else -1)
+            position = gutter + offset
+            if inner - EPS <= position <= outer + EPS:
+                near = right - position < min(BORDER_CLEAR, room / 2) - EPS
+                scored.append(((near, (j + 1) // 2, rank), position))
+    scored.sort(key=lambda item: item[0])
+    rights: list[float] = []
+    for _, position in scored:
+        if all(abs(position - x) > 0.2 for x in rights):
+            rights.append(position)
+    lefts = [2 * centre - x for x in rights]
+    return rights, lefts, centre
 
 
 def side_direction(name: str) -> int:
@@ -578,6 +654,8 @@ class _Ports:
         # A diamond with every vertex taken is reached (or left) at a vertex from another side.
         for node, tops, bottoms, sides, is_source in ((s, "s_top", "s_bottom", "s_sides", True),
                                                       (t, "t_top", "t_bottom", "t_sides", False)):
+            if node.kind != "decision":
+                continue  # only a diamond has spare ports
             spare_top, spare_bottom, spare_sides = node.spare_ports()
             if not spare_sides:
                 continue

@@ -73,6 +73,12 @@ def make_font(size_pt: float, bold: bool = False, italic: bool = False) -> QFont
     return font
 
 
+@lru_cache(maxsize=64)
+def _layout_font(size_pt: float, bold: bool, italic: bool) -> QFont:
+    """make_font() for text_layout, made once per style (a layout keeps its own copy of the font)."""
+    return make_font(size_pt, bold, italic)
+
+
 @lru_cache(maxsize=1)
 def _reference_device() -> QImage:
     image = QImage(1, 1, QImage.Format.Format_ARGB32)
@@ -94,7 +100,7 @@ def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: f
     Lines break at spaces, at newlines, and inside a word only when the word alone is wider
     than the line, the way word processors do.
     """
-    font = make_font(size_pt, bold, italic)
+    font = _layout_font(size_pt, bold, italic)
     text = text.replace("\r\n", "\n").replace("\n", "\u2028")
     layout = QTextLayout(text, font, _reference_device())
     option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
