@@ -124,6 +124,16 @@ def replace(source: Path, target: Path) -> None:
             time.sleep(_WINDOWS_RETRY_SLEEP * attempt)
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a file another writer wrote and closed (office libraries close without fsync): without this a
+    power cut right after the replace could leave an empty file under the final name."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename or a new name in `folder` survive a power cut (POSIX only)."""
     if IS_WINDOWS:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import labels
-from .atomic import fsync_dir, replace, temp_path_for
+from .atomic import fsync_dir, fsync_file, replace, temp_path_for
 from .book_pages import (  # noqa: F401 - the names the window and the command line take from here
     DEFAULT_TEMPLATE,
     DEFAULT_TITLE,
@@ -285,7 +285,7 @@ class BookJob:
             self._check()
             for output in self.outputs:
                 output.writer.finish()
-                _fsync(output.temporary)
+                fsync_file(output.temporary)
             for output in self.outputs:
                 replace(output.temporary, output.path)
                 output.temporary = None
@@ -317,18 +317,6 @@ class BookJob:
     def _check(self) -> None:
         if self.cancelled:
             raise BookCancelled("Pembuatan buku dibatalkan; tidak ada berkas yang ditulis.")
-
-
-def _fsync(path: Path) -> None:
-    # Writers close their file but do not fsync it; without this a power cut right after the
-    # replace could leave an empty book under the final name.
-    import os
-
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _label(sop: Sop | None) -> str:

@@ -126,7 +126,7 @@ def write_sop(sop: Sop, path: Path, options: WriteOptions) -> object:
     temporary = atomic.temp_path_for(path)
     try:
         written = writer(sop, temporary, options)
-        _flush_to_disk(temporary)
+        atomic.fsync_file(temporary)
         atomic.replace(temporary, path)
     except OSError as exc:
         raise CliError(f"{path}: berkas tidak dapat ditulis ({_os_reason(exc)}).") from None
@@ -142,16 +142,6 @@ def write_sop(sop: Sop, path: Path, options: WriteOptions) -> object:
             pass
     atomic.fsync_dir(folder)
     return written
-
-
-def _flush_to_disk(path: Path) -> None:
-    # Writers close their file but do not fsync it; without this a power cut right after
-    # the replace can leave an empty file under the final name.
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 _OS_REASONS = {
@@ -532,7 +522,60 @@ def build_parser() -> argparse.ArgumentParser:
     diff_options.add_argument("--lembar", dest="sheet", metavar="BERKAS.pdf",
                               help="tulis juga Lembar Perubahan (PDF dengan kolom tanda tangan pemeriksa)")
     diffing.set_defaults(handler=run_diff)
+
+    syncing = commands.add_parser(
+        "sync",
+        help="sinkronkan pustaka dengan pustaka bersama (git)",
+        description="Menyimpan perubahan pustaka di PC ini, mengambil yang disimpan PC lain dari pustaka bersama, "
+        "menggabungkannya per SOP, lalu mengirim hasilnya. Pustaka bersama berupa folder (di server berkas kantor; "
+        "dibuat pada pemakaian pertama) atau alamat server git; sekali disebut, alamat itu diingat.",
+        epilog="Kode keluar: 0 berhasil, 1 ada SOP bentrok yang menunggu keputusan (kedua versi disimpan), 2 pustaka "
+        "bersama tidak dapat dipakai atau tidak terjangkau (perubahan tetap tersimpan di PC ini) atau pustaka tidak "
+        "dapat dibuka.",
+    )
+    sync_options = syncing.add_argument_group("opsi")
+    _add_help(sync_options)
+    sync_options.add_argument(
+        "--pustaka", metavar="FOLDER",
+        help="folder pustaka; bawaannya pustaka yang dibuka jendela SOP Desk (SOPDESK_HOME dihormati)",
+    )
+    sync_options.add_argument("--remote", metavar="FOLDER|URL", help="pustaka bersama: folder atau alamat git")
+    syncing.set_defaults(handler=run_sync)
     return parser
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """One sync of the library (sopdesk/sync/); what came and went, then the conflicts waiting."""
+    from .library_location import ini_value, settings_file, user_library_dir
+    from .storage import StorageError
+    from .sync import SyncError, sync_library
+
+    root = Path(args.pustaka) if args.pustaka else user_library_dir()
+    user = ini_value(settings_file(), "pengguna", "nama")
+    try:
+        result = sync_library(root, remote=args.remote or "", user=user)
+    except SyncError as exc:
+        raise CliError(str(exc)) from None
+    except StorageError as exc:
+        raise CliError(f"pustaka {root} tidak dapat disinkronkan: {exc}") from None
+    if result.created_remote:
+        print(f"Pustaka bersama dibuat di {result.location}.")
+    if result.created_local:
+        print("Pustaka di PC ini mulai dicatat untuk sinkronisasi; Riwayat versi yang sudah ada tetap seperti semula.")
+    for name in result.received:
+        print(f"Diterima: {name}")
+    for name in result.sent:
+        print(f"Dikirim: {name}")
+    for name in result.merged:
+        print(f"Digabung otomatis: {name}")
+    for conflict in result.conflicts:
+        print(f"Bentrok: {conflict.name}")
+        for line in conflict.lines:
+            print(f"  {line}")
+    for name in result.pending_names:
+        print(f"Menunggu keputusan: {name} (kedua versi disimpan)")
+    print(result.summary())
+    return EXIT_PROBLEMS if result.pending else EXIT_OK
 
 
 def _tolerant_streams() -> None:

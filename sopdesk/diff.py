@@ -349,6 +349,15 @@ def _target_text(sop: Sop, target: str | None, index_of: dict[str, int]) -> str:
     return f"Langkah {number + 1}" if number is not None else "(langkah yang tidak ada)"
 
 
+# What each step field is called, by the keys FieldChange uses (shared with sopdesk/merge.py).
+STEP_FIELD_LABELS = {
+    "kegiatan": "Kegiatan", "pelaksana": "Pelaksana", "simbol": "Simbol", "jika_ya": "Jika Ya",
+    "jika_tidak": "Jika Tidak", "label_ya": "Label Ya", "label_tidak": "Label Tidak",
+    "kelengkapan": "Mutu Baku: Kelengkapan", "waktu": "Mutu Baku: Waktu", "output": "Mutu Baku: Output",
+    "keterangan": "Keterangan", "keterangan_link": "Tautan Keterangan",
+}
+
+
 def _step_fields(old: Step, new: Step, a: Sop, b: Sop, actor_map: dict[str, str], step_map: dict[str, str],
                  a_index: dict[str, int], b_index: dict[str, int]) -> list[FieldChange]:
     out: list[FieldChange] = []

@@ -226,6 +226,12 @@ def _names(names: list[str]) -> str:
     return ", ".join(f"\"{n}\"" if n.strip() else "(tanpa nama)" for n in names)
 
 
+def _reordered(old_ids: list[str], new_ids: list[str]) -> bool:
+    """Whether the items both versions keep stand in another order (added and removed ones aside)."""
+    old_set, new_set = set(old_ids), set(new_ids)
+    return [i for i in old_ids if i in new_set] != [i for i in new_ids if i in old_set]
+
+
 def _actor_changes(old: Sop, new: Sop) -> list[str]:
     out = []
     before = {a.id: a for a in old.actors}
@@ -240,9 +246,7 @@ def _actor_changes(old: Sop, new: Sop) -> list[str]:
         out.append(f"Pelaksana dihapus: {_names(removed)}")
     if renamed:
         out.append(f"Pelaksana diganti nama: {', '.join(renamed)}")
-    kept_old = [a.id for a in old.actors if a.id in after]
-    kept_new = [a.id for a in new.actors if a.id in before]
-    if kept_old != kept_new:
+    if _reordered([a.id for a in old.actors], [a.id for a in new.actors]):
         out.append("Urutan pelaksana")
     return out
 
@@ -263,8 +267,6 @@ def _step_changes(old: Sop, new: Sop) -> list[str]:
     removed = [str(i + 1) for i, s in enumerate(old.steps) if s.id not in after_ids]
     if removed:
         out.append(f"Langkah dihapus: {', '.join(removed)} (nomor lama)")
-    kept_old = [s.id for s in old.steps if s.id in after_ids]
-    kept_new = [s.id for s in new.steps if s.id in before]
-    if kept_old != kept_new:
+    if _reordered([s.id for s in old.steps], [s.id for s in new.steps]):
         out.append("Urutan langkah")
     return out

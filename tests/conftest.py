@@ -41,6 +41,22 @@ def fixture_data(fixture_path) -> dict:
     return json.loads(fixture_path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """Where a test's library lives (not created yet)."""
+    return tmp_path / "pustaka"
+
+
+@pytest.fixture
+def library(root):
+    """A library opened at root, closed after the test."""
+    from sopdesk.storage import Library
+
+    lib = Library.open(root)
+    yield lib
+    lib.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _one_qt_application(qapp):
     """A QApplication from the start: headless code would otherwise create a bare QGuiApplication

@@ -33,6 +33,8 @@ def test_newest_change_first_and_filter_by_every_word():
 
 def test_last_change_is_shown_in_indonesian():
     assert format_timestamp("2026-11-23T10:05:00+00:00").startswith("23 Nov 2026")
+    # The comparison window names a history version with the month in full.
+    assert format_timestamp("2026-11-23T10:05:00+00:00", full_month=True).startswith("23 November 2026 ")
     assert format_timestamp("bukan tanggal") == "bukan tanggal"
 
 

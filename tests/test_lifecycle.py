@@ -33,18 +33,6 @@ ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
 DAY = dt.date(2024, 3, 1)
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    return tmp_path / "pustaka"
-
-
-@pytest.fixture
-def library(root):
-    lib = Library.open(root)
-    yield lib
-    lib.close()
-
-
 def arsip() -> Sop:
     return sop_from_fixture(load_fixture("contoh-peminjaman-arsip"))
 

@@ -21,8 +21,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 EDITING = QAbstractItemView.State.EditingState
 
 
-@pytest.fixture
-def win(make_window, qtbot):
+def open_on_steps(make_window, qtbot):
+    """A window with the arsip fixture open (unsaved) on the Langkah tab, active: (window, dialogs)."""
     window, dialogs = make_window()
     window.open_document(sop_from_fixture(load_fixture("contoh-peminjaman-arsip")), in_library=False, modified=True)
     window.tabs.setCurrentIndex(TAB_STEPS)
@@ -30,6 +30,11 @@ def win(make_window, qtbot):
     # Shortcuts only fire in the active window, as under a real display.
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     return window, dialogs
+
+
+@pytest.fixture
+def win(make_window, qtbot):
+    return open_on_steps(make_window, qtbot)
 
 
 def cell(window, row, kind, actor=0):

@@ -36,18 +36,6 @@ WORKER = Path(__file__).with_name("storage_worker.py")
 ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
 
 
-@pytest.fixture
-def root(tmp_path) -> Path:
-    return tmp_path / "pustaka"
-
-
-@pytest.fixture
-def library(root):
-    lib = Library.open(root)
-    yield lib
-    lib.close()
-
-
 def arsip(nama: str = "") -> Sop:
     sop = sop_from_fixture(load_fixture("contoh-peminjaman-arsip"))
     if nama:

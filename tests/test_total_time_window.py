@@ -3,24 +3,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from sopdesk.interchange import sop_from_fixture
 from sopdesk.model import PageSettings
 from sopdesk.total_time import summary, total_time
-from ui.main_window import TAB_PAGE, TAB_STEPS
+from ui.main_window import TAB_PAGE
 from ui.preferences import PreferencesDialog
 from ui.step_model import Col
 from ui.ui_state import Profile
 
-from .conftest import load_fixture
-from .test_steps_keyboard import closed, focus, type_on_cell
+from .test_steps_keyboard import closed, focus, open_on_steps, type_on_cell
 
 
 def _open(make_window, qtbot):
-    window, _dialogs = make_window()
-    window.open_document(sop_from_fixture(load_fixture("contoh-peminjaman-arsip")), in_library=False, modified=True)
-    window.tabs.setCurrentIndex(TAB_STEPS)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window, _dialogs = open_on_steps(make_window, qtbot)
     return window
 
 

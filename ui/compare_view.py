@@ -7,7 +7,6 @@ steps with their status, and the two flowcharts side by side with the changed st
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,13 +34,14 @@ from PySide6.QtWidgets import (
 
 from sopdesk.diff import ADDED, CHANGED, MOVED, REMOVED, UNCHANGED, SopDiff, StepRow, diff_sops, summary
 from sopdesk.interchange import InterchangeError, dumps, sop_to_native
-from sopdesk.labels import MONTHS, SYMBOL_NAMES
+from sopdesk.labels import SYMBOL_NAMES
 from sopdesk.layout import layout
 from sopdesk.model import END, Sop, Step
 from sopdesk.qt import change_sheet
 from sopdesk.qt.fonts import qt_measure
 from sopdesk.storage import StorageError
 
+from .library_model import format_timestamp
 from .preview import GAP_PX, PageCanvas
 
 # Tints of a step's status, in the table and on the charts.
@@ -58,16 +58,6 @@ class Version:
     key: str = ""  # "riwayat:<revision id>" for a history version, "revisi:<key>" for a revision record
 
 
-def format_moment(value: str) -> str:
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value or ""
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone()
-    return f"{stamp.day:02d} {MONTHS[stamp.month - 1]} {stamp.year} {stamp:%H.%M}"
-
-
 def versions_of(controller, library) -> list[Version]:
     """The versions of the open SOP: on screen, last saved, the history (newest first), the revisions in force."""
     sop = controller.sop
@@ -79,7 +69,8 @@ def versions_of(controller, library) -> list[Version]:
         if revision.damaged:
             continue
         by = getattr(revision, "saved_by", "")
-        label = f"Riwayat: disimpan {format_moment(revision.saved_at)}" + (f" oleh {by}" if by else "")
+        saved = format_timestamp(revision.saved_at, full_month=True)
+        label = f"Riwayat: disimpan {saved}" + (f" oleh {by}" if by else "")
         versions.append(Version(label, lambda rid=revision.revision_id: library.load_revision(sop.id, rid),
                                 f"riwayat:{revision.revision_id}"))
     records = getattr(library, "revisions", None)

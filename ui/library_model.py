@@ -62,14 +62,17 @@ _DISPLAY, _TOOLTIP, _DECORATION, _BACKGROUND, _FOREGROUND = (int(role) for role 
 _ROLES_ANSWERED = frozenset((_DISPLAY, _TOOLTIP, _DECORATION, _BACKGROUND, _FOREGROUND))
 
 
-def format_timestamp(value: str) -> str:
+def format_timestamp(value: str, full_month: bool = False) -> str:
+    """A saved moment in local time, "23 Nov 2026 10.05" ("23 November 2026 10.05" with full_month);
+    a text that is not a moment comes back as it is."""
     try:
         stamp = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return value or ""
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone()
-    return f"{stamp.day:02d} {MONTHS[stamp.month - 1][:3]} {stamp.year} {stamp:%H.%M}"
+    month = MONTHS[stamp.month - 1] if full_month else MONTHS[stamp.month - 1][:3]
+    return f"{stamp.day:02d} {month} {stamp.year} {stamp:%H.%M}"
 
 
 def short_date(day: dt.date | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,8 @@ from sopdesk.model import LIST_BOXES, split_pasted_lines
 
 from .controller import DocumentController
 from .dialogs import Dialogs
-from .link_picker import BROKEN_COLOR, LINK_COLOR, MARK, UNLINK, mark_rect, paint_mark
+from .link_mark_delegate import LinkMarkDelegate
+from .link_picker import UNLINK
 from .sop_links import BacklinksLabel, LinkContext
 
 OPEN_LINK_KEYS = "Ctrl+Shift+O"  # open the SOP the current item or cell leads to
@@ -176,7 +176,7 @@ class ListEditor(QWidget):
             self.last_renamed = None
 
 
-class LinkedItemDelegate(QStyledItemDelegate):
+class LinkedItemDelegate(LinkMarkDelegate, QStyledItemDelegate):
     """Draws an item that leads to an SOP as a link, with a mark at its right that opens the SOP on a click."""
 
     mark_clicked = Signal(int)  # row
@@ -188,40 +188,12 @@ class LinkedItemDelegate(QStyledItemDelegate):
     def _linked(self, index: QModelIndex) -> Resolution | None:
         return self._resolution(index.row()) if index.isValid() else None
 
-    def initStyleOption(self, option, index) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
+    def link_state(self, index: QModelIndex) -> bool | None:
         found = self._linked(index)
-        if found is not None:
-            option.font.setUnderline(True)
-            color = BROKEN_COLOR if found.broken else LINK_COLOR
-            option.palette.setColor(QPalette.ColorRole.Text, color)
+        return None if found is None else found.broken
 
-    def paint(self, painter, option, index) -> None:
-        found = self._linked(index)
-        if found is None:
-            super().paint(painter, option, index)
-            return
-        narrower = QStyleOptionViewItem(option)
-        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
-        super().paint(painter, narrower, index)
-        paint_mark(painter, option.rect, found.broken)
-
-    def sizeHint(self, option, index):  # noqa: N802
-        if self._linked(index) is None:
-            return super().sizeHint(option, index)
-        narrower = QStyleOptionViewItem(option)
-        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
-        hint = super().sizeHint(narrower, index)
-        return QSize(hint.width() + MARK, max(hint.height(), MARK))
-
-    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
-        if (event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
-                and event.button() == Qt.MouseButton.LeftButton and self._linked(index) is not None
-                and mark_rect(option.rect).adjusted(-2, -2, 2, 2).contains(event.position().toPoint())):
-            if event.type() == QEvent.Type.MouseButtonRelease:
-                self.mark_clicked.emit(index.row())
-            return True  # a click on the mark opens the SOP; it does not start editing the item
-        return super().editorEvent(event, model, option, index)
+    def mark_clicked_at(self, index: QModelIndex) -> None:
+        self.mark_clicked.emit(index.row())
 
 
 class KeterkaitanEditor(ListEditor):

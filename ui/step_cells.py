@@ -5,8 +5,8 @@ import re
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolTip,
     QWidget,
@@ -26,7 +25,7 @@ from sopdesk import labels
 from sopdesk.model import END, TIME_UNITS, Duration, Symbol, parse_duration
 
 from .controller import DocumentController
-from .link_picker import BROKEN_COLOR, LINK_COLOR, MARK, mark_rect, paint_mark
+from .link_mark_delegate import LinkMarkDelegate
 from .step_model import LEAVES, UNSET
 
 FREE_TEXT = "Teks bebas"
@@ -115,7 +114,7 @@ class MultilineDelegate(CellDelegate):
         return super().eventFilter(editor, event)
 
 
-class KeteranganDelegate(MultilineDelegate):
+class KeteranganDelegate(LinkMarkDelegate, MultilineDelegate):
     """Keterangan: a text that names or links SOPs is drawn as a link, with a mark a click on opens the SOP."""
 
     mark_clicked = Signal(QModelIndex)
@@ -127,39 +126,12 @@ class KeteranganDelegate(MultilineDelegate):
     def _found(self, index: QModelIndex) -> list:
         return self._links_of(index) if index.isValid() else []
 
-    def initStyleOption(self, option, index) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
+    def link_state(self, index: QModelIndex) -> bool | None:
         found = self._found(index)
-        if found:
-            option.font.setUnderline(True)
-            option.palette.setColor(QPalette.ColorRole.Text, BROKEN_COLOR if found[0].broken else LINK_COLOR)
+        return found[0].broken if found else None
 
-    def paint(self, painter, option, index) -> None:
-        found = self._found(index)
-        if not found:
-            super().paint(painter, option, index)
-            return
-        narrower = QStyleOptionViewItem(option)
-        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
-        super().paint(painter, narrower, index)
-        paint_mark(painter, option.rect, found[0].broken)
-
-    def sizeHint(self, option, index):  # noqa: N802
-        if not self._found(index):
-            return super().sizeHint(option, index)
-        narrower = QStyleOptionViewItem(option)
-        narrower.rect = option.rect.adjusted(0, 0, -MARK, 0)
-        hint = super().sizeHint(narrower, index)
-        return QSize(hint.width() + MARK, max(hint.height(), MARK))
-
-    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
-        if (event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
-                and event.button() == Qt.MouseButton.LeftButton and self._found(index)
-                and mark_rect(option.rect).adjusted(-2, -2, 2, 2).contains(event.position().toPoint())):
-            if event.type() == QEvent.Type.MouseButtonRelease:
-                self.mark_clicked.emit(QModelIndex(index))
-            return True  # the mark opens the SOP; it does not open the cell for typing
-        return super().editorEvent(event, model, option, index)
+    def mark_clicked_at(self, index: QModelIndex) -> None:
+        self.mark_clicked.emit(QModelIndex(index))
 
     def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802
         found = self._found(index)

@@ -1,0 +1,232 @@
+"""The git repository of a library: a bare repository in <library>/sync.git, with the library's files as its content.
+
+Why a bare repository inside the library folder rather than the library folder as a git work tree:
+the library writes its files itself (atomically, with history/ and the catalogue beside them), so a git
+index would only go stale between syncs, and a git tool pointed at the folder could rewrite the user's
+files. Here SOP Desk alone turns the files into trees and back: a snapshot is sops/*.json and
+trash/*.json (the Sampah travels too), and conflicts/ (versions kept aside until a person decides, so
+every PC sees the conflict); catalog.json, library.lock, session.open, recovery/, history/ and revisions/
+stay local. The repository sits in the library folder, so moving the library
+(storage.move_library) moves its repository with it.
+
+Only one branch, refs/heads/main, here and on the shared repository.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dulwich.objects import Blob, Commit, Tree
+from dulwich.repo import Repo
+
+from ..atomic import is_temp_file, read_regular_file
+from ..library_files import MAX_SOP_BYTES
+
+REPO_DIR = "sync.git"
+BRANCH = b"refs/heads/main"
+REMOTE_BRANCH = b"refs/remotes/origin/main"
+PLACES = ("sops", "trash")
+CONFLICTS = "conflicts"
+TREE_MODE = 0o040000
+FILE_MODE = 0o100644
+PACK_AT = 100  # more new blobs than this are written as one pack, not one file each
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Where one SOP file is (sops or trash) and which blob holds its bytes."""
+
+    place: str
+    blob: bytes
+
+
+Snapshot = dict[str, Entry]  # file stem -> entry
+Kept = dict[tuple[str, str], bytes]  # (file stem, file name) under conflicts/ -> blob id
+
+
+def init_bare(path: Path) -> Repo:
+    """A new bare repository whose HEAD names main."""
+    path.mkdir(parents=True, exist_ok=True)
+    repo = Repo.init_bare(str(path))
+    repo.refs.set_symbolic_ref(b"HEAD", BRANCH)
+    return repo
+
+
+def looks_like_bare_repo(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+class LibraryRepo:
+    """The repository of one library folder, made on first use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.path = self.root / REPO_DIR
+        self.created = False
+        if looks_like_bare_repo(self.path):
+            self.repo = Repo(str(self.path))
+        else:
+            self.repo = init_bare(self.path)
+            self.created = True
+
+    def close(self) -> None:
+        self.repo.close()
+
+    # ---- the remote, remembered in the repository's config ----
+    def remote_url(self) -> str:
+        try:
+            return self.repo.get_config().get((b"remote", b"origin"), b"url").decode("utf-8")
+        except KeyError:
+            return ""
+
+    def set_remote_url(self, url: str) -> None:
+        config = self.repo.get_config()
+        config.set((b"remote", b"origin"), b"url", url.encode("utf-8"))
+        config.write_to_path()
+
+    # ---- heads ----
+    def head(self) -> bytes | None:
+        return self.repo.refs.as_dict().get(BRANCH)
+
+    def set_head(self, commit_id: bytes) -> None:
+        self.repo.refs[BRANCH] = commit_id
+
+    # ---- snapshots ----
+    def snapshot_of(self, commit_id: bytes | None) -> Snapshot:
+        found: Snapshot = {}
+        if commit_id is None:
+            return found
+        tree = self.repo[self.repo[commit_id].tree]
+        for place in PLACES:
+            if place.encode() not in tree:
+                continue
+            _mode, sub_id = tree[place.encode()]
+            for item in self.repo[sub_id].items():
+                name = item.path.decode("utf-8", "surrogateescape")
+                if name.endswith(".json"):
+                    found.setdefault(name[:-5], Entry(place, item.sha))
+        return found
+
+    def blob_bytes(self, blob_id: bytes) -> bytes:
+        return self.repo[blob_id].data
+
+    def snapshot_files(self, known: set[bytes] | frozenset[bytes] = frozenset()) -> Snapshot:
+        """The SOP files in the library now, each stored as a blob. A file in sops/ wins over one in trash/.
+
+        `known`: blob ids already in the repository (those of main), so unchanged files cost no lookup;
+        new blobs go in as one pack when there are many (the first sync of a big library).
+        """
+        found: Snapshot = {}
+        store = self.repo.object_store
+        fresh: dict[bytes, Blob] = {}
+        for place in PLACES:
+            folder = self.root / place
+            if not folder.is_dir():
+                continue
+            with os.scandir(folder) as it:
+                names = sorted(e.name for e in it if e.name.endswith(".json") and not is_temp_file(e.name)
+                               and e.is_file())
+            for name in names:
+                stem = name[:-5]
+                if stem in found:
+                    continue
+                try:
+                    raw = read_regular_file(folder / name, MAX_SOP_BYTES)
+                except OSError:
+                    continue  # a damaged or odd file stays out of sync; the library's own report names it
+                blob = Blob.from_string(raw)
+                if blob.id not in known and blob.id not in fresh and blob.id not in store:
+                    fresh[blob.id] = blob
+                found[stem] = Entry(place, blob.id)
+        if len(fresh) > PACK_AT:
+            store.add_objects([(blob, None) for blob in fresh.values()])
+        else:
+            for blob in fresh.values():
+                store.add_object(blob)
+        return found
+
+    def add_blob(self, raw: bytes) -> bytes:
+        blob = Blob.from_string(raw)
+        if blob.id not in self.repo.object_store:
+            self.repo.object_store.add_object(blob)
+        return blob.id
+
+    def tree_of(self, snapshot: Snapshot, conflicts: Kept | None = None) -> bytes:
+        store = self.repo.object_store
+        root = Tree()
+        for place in PLACES:
+            sub = Tree()
+            for stem, entry in snapshot.items():
+                if entry.place == place:
+                    sub.add(f"{stem}.json".encode("utf-8", "surrogateescape"), FILE_MODE, entry.blob)
+            if len(sub):
+                store.add_object(sub)
+                root.add(place.encode(), TREE_MODE, sub.id)
+        by_stem: dict[str, Tree] = {}
+        for (stem, name), blob in (conflicts or {}).items():
+            by_stem.setdefault(stem, Tree()).add(name.encode("utf-8", "surrogateescape"), FILE_MODE, blob)
+        if by_stem:
+            top = Tree()
+            for stem, sub in by_stem.items():
+                store.add_object(sub)
+                top.add(stem.encode("utf-8", "surrogateescape"), TREE_MODE, sub.id)
+            store.add_object(top)
+            root.add(CONFLICTS.encode(), TREE_MODE, top.id)
+        store.add_object(root)
+        return root.id
+
+    # ---- conflicts kept aside: conflicts/<stem>/<name>, shared so that every PC sees them ----
+    def conflicts_of(self, commit_id: bytes | None) -> Kept:
+        found: Kept = {}
+        if commit_id is None:
+            return found
+        tree = self.repo[self.repo[commit_id].tree]
+        if CONFLICTS.encode() not in tree:
+            return found
+        for stem_item in self.repo[tree[CONFLICTS.encode()][1]].items():
+            stem = stem_item.path.decode("utf-8", "surrogateescape")
+            for item in self.repo[stem_item.sha].items():
+                found[(stem, item.path.decode("utf-8", "surrogateescape"))] = item.sha
+        return found
+
+    def conflicts_now(self) -> Kept:
+        found: Kept = {}
+        top = self.root / CONFLICTS
+        if not top.is_dir():
+            return found
+        for folder in sorted(top.iterdir()):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not is_temp_file(path.name):
+                    try:
+                        found[(folder.name, path.name)] = self.add_blob(read_regular_file(path, MAX_SOP_BYTES))
+                    except OSError:
+                        continue
+        return found
+
+    def commit(self, tree_id: bytes, parents: list[bytes], user: str, message: str) -> bytes:
+        commit = Commit()
+        commit.tree = tree_id
+        commit.parents = parents
+        commit.author = commit.committer = identity(user)
+        now = int(time.time())
+        offset = int((dt.datetime.now().astimezone().utcoffset() or dt.timedelta()).total_seconds())
+        commit.author_time = commit.commit_time = now
+        commit.author_timezone = commit.commit_timezone = offset
+        commit.encoding = b"UTF-8"
+        commit.message = message.encode("utf-8", "replace")
+        self.repo.object_store.add_object(commit)
+        return commit.id
+
+    def tree_id(self, commit_id: bytes) -> bytes:
+        return self.repo[commit_id].tree
+
+
+def identity(user: str) -> bytes:
+    """A git identity from the name in Preferensi; git allows no <, > or line breaks in it."""
+    name = " ".join(user.replace("<", " ").replace(">", " ").split()) or "SOP Desk"
+    return f"{name} <>".encode("utf-8", "replace")
