@@ -193,9 +193,11 @@ def simplify(points: list[Point]) -> list[Point] | None:
         else:
             merged.append(p)
             ax, ay, bx, by = bx, by, px, py
-    for a, b in zip(merged, merged[1:]):
-        if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
+    (ax, ay) = merged[0]
+    for bx, by in merged[1:]:
+        if abs(ax - bx) > EPS and abs(ay - by) > EPS:
             return None
+        ax, ay = bx, by
     return merged
 
 

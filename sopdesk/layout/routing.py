@@ -184,12 +184,14 @@ class Router:
 
     def _rate(self, points: list[Point]) -> tuple[float, bool]:
         """cost(), and whether the path is clean: it crosses nothing and keeps clear of the grid."""
-        beside_grid = self._beside_grid
+        beside_grid, crossed = self._beside_grid, self._crossed
         length = crossings = borders = 0
         for i in range(len(points) - 1):
             a, b = points[i], points[i + 1]
             length += abs(a[0] - b[0]) + abs(a[1] - b[1])
-            n = self._run_crossings(a, b)
+            n = crossed.get((a, b))
+            if n is None:
+                n = crossed[(a, b)] = self._count_crossings(a, b, abs(a[1] - b[1]) < EPS)
             beside = beside_grid.get((a, b))
             if beside is None:
                 beside = beside_grid[(a, b)] = self._beside_border(a, b)
@@ -206,27 +208,30 @@ class Router:
         """The segment passes every symbol (but those in skip) and, when strict, keeps clear of other
         arrows and of the keep-outs of all pentagons but those in own: what is filed where it runs,
         checked item by item."""
+        # Every index files by the same bands: one band number serves them all (see _Index.at).
         if horizontal:
             y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
-            for key, x0, y0, x1, y1 in self._obstacles_y.at(y):
-                if y0 < y < y1 and min(hi, x1) - max(lo, x0) > EPS and key not in skip:
+            band = int(y // BAND)
+            for key, x0, y0, x1, y1 in self._obstacles_y._bands.get(band, ()):
+                if y0 < y < y1 and (hi if hi < x1 else x1) - (lo if lo > x0 else x0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(self._horizontal_y.at(y), y, lo, hi)
-            parallel, across = self._horizontal_y.at(y), self._vertical_y.at(y)
+                return self._no_overlap(self._horizontal_y._bands.get(band, ()), y, lo, hi)
+            parallel, across = self._horizontal_y._bands.get(band, ()), self._vertical_y._bands.get(band, ())
         else:
             y, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
-            for key, x0, y0, x1, y1 in self._obstacles_x.at(y):
-                if x0 < y < x1 and min(hi, y1) - max(lo, y0) > EPS and key not in skip:
+            band = int(y // BAND)
+            for key, x0, y0, x1, y1 in self._obstacles_x._bands.get(band, ()):
+                if x0 < y < x1 and (hi if hi < y1 else y1) - (lo if lo > y0 else y0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(self._vertical_x.at(y), y, lo, hi)
-            parallel, across = self._vertical_x.at(y), self._horizontal_x.at(y)
-            for owner, at, s0, s1 in self._keepouts_x.at(y):
-                if owner not in own and abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
+                return self._no_overlap(self._vertical_x._bands.get(band, ()), y, lo, hi)
+            parallel, across = self._vertical_x._bands.get(band, ()), self._horizontal_x._bands.get(band, ())
+            for owner, at, s0, s1 in self._keepouts_x._bands.get(band, ()):
+                if owner not in own and abs(at - y) < CLEAR and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > -CLEAR:
                     return False
         for at, s0, s1 in parallel:
-            if abs(at - y) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR:
+            if abs(at - y) < CLEAR and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > -CLEAR:
                 return False
         for at, s0, s1 in across:
             # Crossing at a right angle is fine; touching or ending on another arrow is not.
@@ -261,9 +266,10 @@ class Router:
         checked = self._checked
         # The answers already known first: a piece known to be blocked settles the path at once.
         unknown = []
+        only = first + final
         for i in range(last + 1):
             a, b = points[i], points[i + 1]
-            skip = (first if i == 0 else ()) + (final if i == last else ())
+            skip = (only if i == last else first) if i == 0 else (final if i == last else ())
             horizontal = abs(a[1] - b[1]) < EPS
             key = (a, b, skip, strict, () if horizontal else own)
             found = checked.get(key)

@@ -92,6 +92,14 @@ _ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHC
           "right": Qt.AlignmentFlag.AlignRight, "justify": Qt.AlignmentFlag.AlignJustify}
 
 
+@lru_cache(maxsize=8)
+def _text_option(align: str) -> QTextOption:
+    """The wrapping and alignment of a paragraph, made once per alignment (a layout keeps its own copy)."""
+    option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    return option
+
+
 @lru_cache(maxsize=1024)  # a laid-out paragraph holds its glyphs (about 12 kB): keep what a repaint needs
 def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: float,
                 align: str = "left") -> tuple[QTextLayout, float]:
@@ -103,9 +111,7 @@ def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: f
     font = _layout_font(size_pt, bold, italic)
     text = text.replace("\r\n", "\n").replace("\n", "\u2028")
     layout = QTextLayout(text, font, _reference_device())
-    option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    layout.setTextOption(option)
+    layout.setTextOption(_text_option(align))
     width = max(width_mm, 0.5) * REF_PX_PER_MM
     y = 0.0
     layout.beginLayout()
