@@ -145,3 +145,15 @@ def test_the_same_pdf_imported_again_asks_before_anything_is_replaced(window, tm
     assert window.import_pdf() is False
     assert window.dialogs.asked.count("ask_import_conflict") == 1
     assert [e.id for e in window.library.entries()] == [saved_id]
+
+
+def test_a_damaged_file_never_asks_to_discard_the_open_work(window, tmp_path):
+    # Unsaved work is only put at stake for a file that could be read: a damaged PDF says what is wrong first.
+    window.controller.set_identity("nama", "Draf yang belum disimpan", "Nama SOP")
+    damaged = tmp_path / "rusak.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj <<" + bytes(range(256)) * 4)
+    window.dialogs.answer("open_file", str(damaged))
+    window.import_pdf_action.trigger()
+    assert "ask_unsaved" not in window.dialogs.asked
+    assert window.dialogs.errors and "rusak.pdf" in window.dialogs.errors[-1][1]
+    assert window.controller.sop.identity.nama == "Draf yang belum disimpan"

@@ -9,6 +9,8 @@ from ui.link_picker import LinkPickerDialog, mark_rect
 from ui.main_window import TAB_BOXES, TAB_STEPS
 from ui.step_model import Col
 
+WAIT_MS = 60_000  # a bound on a hung open, not a speed goal: opening an SOP may be slow on busy CI
+
 
 def library_sop(window, nomor, nama, keterkaitan=(), keterangan=""):
     sop = Sop()
@@ -99,7 +101,7 @@ def test_a_click_on_the_mark_opens_the_sop_and_it_shows_the_back_link(linked, qt
     qtbot.wait(10)
     assert window.controller.sop.id == source_id
     click_mark(qtbot, editor.list, rect)
-    qtbot.waitUntil(lambda: window.controller.sop.id == target.id)
+    qtbot.waitUntil(lambda: window.controller.sop.id == target.id, timeout=WAIT_MS)
     assert window.controller.sop.identity.nama == "Penataan Arsip Inaktif"
     assert "Membuka SOP yang dikaitkan" in window.statusBar().currentMessage()
     # The linked SOP names who links to it, in the Keterkaitan box and in the status bar.
@@ -109,7 +111,7 @@ def test_a_click_on_the_mark_opens_the_sop_and_it_shows_the_back_link(linked, qt
     assert window.backlinks_button.isVisibleTo(window) and window.backlinks_button.text() == "Dikaitkan oleh 1 SOP"
     # And back again from the back-link.
     backlinks.linkActivated.emit(source_id)
-    qtbot.waitUntil(lambda: window.controller.sop.id == source_id)
+    qtbot.waitUntil(lambda: window.controller.sop.id == source_id, timeout=WAIT_MS)
     assert not window.backlinks_button.isVisibleTo(window)
 
 
@@ -122,7 +124,7 @@ def test_an_item_that_names_an_sop_is_a_link_without_being_linked(linked, qtbot)
     assert window.controller.sop.identity.keterkaitan_links == {}  # nothing is stored by a match
     dialogs.answer("ask_unsaved", dlg.DISCARD)
     click_mark(qtbot, editor.list, editor.list.visualItemRect(editor.list.item(0)))
-    qtbot.waitUntil(lambda: window.controller.sop.id == target.id)
+    qtbot.waitUntil(lambda: window.controller.sop.id == target.id, timeout=WAIT_MS)
     assert "ask_unsaved" in dialogs.asked  # the unsaved SOP was asked about first
 
 
@@ -195,7 +197,7 @@ def test_a_keterangan_links_a_mikro_sop_and_opens_it(linked, qtbot):
     index = steps.model.index(0, steps.model.column_of(Col.KETERANGAN))
     steps.table.scrollTo(index)
     click_mark(qtbot, steps.table, steps.table.visualRect(index))
-    qtbot.waitUntil(lambda: window.controller.sop.id == target.id)
+    qtbot.waitUntil(lambda: window.controller.sop.id == target.id, timeout=WAIT_MS)
     assert "Keterangan langkah 1" in window.boxes_editor.backlinks.text()
 
 
@@ -208,7 +210,7 @@ def test_a_keterangan_that_names_an_sop_opens_it_from_the_menu(linked, qtbot):
     window.steps_editor.select_step(step_id, "keterangan")
     dialogs.answer("ask_unsaved", dlg.DISCARD)
     window.steps_editor.actions["open_keterangan_link"].trigger()  # Ctrl+Shift+O, also in the Langkah menu
-    qtbot.waitUntil(lambda: window.controller.sop.id == target.id)
+    qtbot.waitUntil(lambda: window.controller.sop.id == target.id, timeout=WAIT_MS)
 
 
 def test_the_picker_filters_the_library_and_returns_the_choice(qtbot):

@@ -121,7 +121,7 @@ class TransfersMixin:
             title, first = _OPEN_FILTERS[kind]
             path = self.dialogs.open_file(title, self.state.last_folder(),
                                           f"{first};;{ALL_IMPORTABLE};;Semua berkas (*)")
-        if not path or not self.confirm_discard():
+        if not path:
             return False
         shown_kind = kind_name(path) or {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}.get(kind, "")
         try:
@@ -133,6 +133,9 @@ class TransfersMixin:
         if not result.sops:
             self.dialogs.error(f"Berkas {shown_kind} tidak dapat diimpor",
                                f"{Path(path).name}: tidak ada SOP yang ditemukan di berkas ini.")
+            return False
+        # Only a file that could be read may replace the open SOP: asked after reading, never for a damaged file.
+        if not self.confirm_discard():
             return False
         chosen = self.dialogs.review_import(result.sops, self._import_preview)
         # The report offers no SOP without steps; a test double (or a future dialog) must not slip one through.
