@@ -157,3 +157,15 @@ def test_a_damaged_file_never_asks_to_discard_the_open_work(window, tmp_path):
     assert "ask_unsaved" not in window.dialogs.asked
     assert window.dialogs.errors and "rusak.pdf" in window.dialogs.errors[-1][1]
     assert window.controller.sop.identity.nama == "Draf yang belum disimpan"
+
+
+def test_a_damaged_json_file_never_asks_to_discard_the_open_work(window, tmp_path):
+    # Impor JSON follows the same rule as the other formats: the file is read before the open work is at stake.
+    window.controller.set_identity("nama", "Draf yang belum disimpan", "Nama SOP")
+    damaged = tmp_path / "rusak.json"
+    damaged.write_text('{"identity": {"nama": "terpotong', encoding="utf-8")
+    window.dialogs.answer("open_file", str(damaged))
+    window.import_json_action.trigger()
+    assert "ask_unsaved" not in window.dialogs.asked
+    assert window.dialogs.errors and "rusak.json" in window.dialogs.errors[-1][1]
+    assert window.controller.sop.identity.nama == "Draf yang belum disimpan"

@@ -66,7 +66,7 @@ class TransfersMixin:
     def import_json(self, path: str | None = None) -> bool:
         if path is None:
             path = self.dialogs.open_file("Impor JSON", self.state.last_folder(), "Berkas JSON (*.json)")
-        if not path or not self.confirm_discard():
+        if not path:
             return False
         try:
             sop = read_sop_json(path)
@@ -74,6 +74,9 @@ class TransfersMixin:
             self.dialogs.error("Berkas tidak dapat diimpor", str(exc))
             return False
         self.state.set_last_folder(str(Path(path).parent))
+        # Only a file that could be read may replace the open SOP: asked after reading, never for a damaged file.
+        if not self.confirm_discard():
+            return False
         known = {e.id for e in self.library.entries()} | {e.id for e in self.library.list_trash()}
         if sop.id in known:
             # Importing never overwrites a library SOP: a same-id file becomes a new SOP.
