@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import struct
 import zlib
 
@@ -491,3 +492,88 @@ def test_a_cut_item_that_ends_its_box_leaves_no_empty_row_on_the_next_page():
             for row in range(len(table.row_heights)):
                 cells = [c for c in table.cells if c.row == row]
                 assert any(p.text.strip() for c in cells for p in c.paragraphs), (page.kind, row)
+
+
+def test_layout_leaves_pythons_garbage_collector_as_it_found_it():
+    # The layout holds the cycle collector back while it runs; the rest of the app must get it back,
+    # also when a layout fails halfway, and a program that had turned it off must find it still off.
+    def broken_measure(text, size_pt, width_mm, bold=False):
+        raise RuntimeError("pengukur rusak")
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        document = layout(make_sop(12), estimate_measure)
+        assert len(document.pages) >= 2 and gc.isenabled()
+        with pytest.raises(RuntimeError):
+            layout(make_sop(12), broken_measure)
+        assert gc.isenabled()
+        gc.disable()
+        layout(make_sop(12), estimate_measure)
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+@pytest.mark.parametrize("first_ends_first", [True, False], ids=["first-ends-first", "first-ends-last"])
+def test_layouts_running_at_once_in_two_threads_give_the_collector_back(first_ends_first):
+    # The collector switch is the whole program's: with two layouts overlapping in two threads it must
+    # stay off while either still runs, and be on again once both have ended, whichever ends first.
+    import threading
+
+    seen: list[bool] = []  # the collector's state each time a running layout measures a text
+    errors: list[BaseException] = []
+
+    def start(name: str):
+        inside, release = threading.Event(), threading.Event()
+
+        def waiting_measure(text, size_pt, width_mm, bold=False):
+            seen.append(gc.isenabled())
+            inside.set()
+            assert release.wait(60), f"layout {name} was never let go on"
+            return estimate_measure(text, size_pt, width_mm, bold)
+
+        def run():
+            try:
+                layout(make_sop(3), waiting_measure)
+            except BaseException as error:  # reported below, in the test's own thread
+                errors.append(error)
+                inside.set()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        assert inside.wait(60), f"layout {name} never started measuring"
+        return thread, release
+
+    def finish(thread, release):
+        release.set()
+        thread.join(60)
+        assert not thread.is_alive()
+
+    was = gc.isenabled()
+    runs = []
+    try:
+        gc.enable()
+        runs.append(start("pertama"))
+        assert not gc.isenabled()
+        runs.append(start("kedua"))  # begins while the first is still running
+        assert not gc.isenabled()
+        first, second = runs if first_ends_first else runs[::-1]
+        finish(*first)
+        assert not gc.isenabled(), "the collector came back while a layout was still running"
+        finish(*second)
+        assert not errors, errors
+        assert gc.isenabled()
+        assert seen and not any(seen)
+    finally:
+        for _, release in runs:
+            release.set()
+        for thread, _ in runs:
+            thread.join(60)
+        if was:
+            gc.enable()
+        else:
+            gc.disable()

@@ -102,6 +102,21 @@ def test_lines_do_not_break_after_a_slash_inside_a_word(measure):
         assert all(" " not in piece.strip() for piece in pieces if piece.endswith("/")), (width, pieces)
 
 
+def test_the_measure_gives_the_height_of_the_lines_the_painter_draws(measure):
+    # Rows are as tall as the measure says and the painter draws text_layout(): were the two to
+    # break lines differently, a line would be cut off at the bottom of its cell.
+    texts = ["", "1", "Menyusun rancangan/konsep/naskah dinas", "Surat\nPermohonan\r\nBerkas",
+             "Penyelenggaraan" * 4, "Disposisi Kepala Biro / Kepala Bagian Tata Usaha", "dan/atau " * 9,
+             "Memeriksa kelengkapan berkas permohonan peminjaman arsip dinamis inaktif " * 3]
+    for text in texts:
+        for width in (4.0, 11.5, 17.0, 22.5, 40.0, 90.0):
+            for bold in (False, True):
+                layout_, height = fonts.text_layout(text, 8, bold, False, width)
+                painted = sum(layout_.lineAt(i).height() for i in range(layout_.lineCount()))
+                assert measure(text, 8, width, bold) == height, (text, width, bold)
+                assert height == pytest.approx(painted / fonts.REF_PX_PER_MM) or not text, (text, width)
+
+
 def test_the_laid_out_text_is_exactly_the_text_given(measure):
     # The painter draws these layouts into the PDF; an invisible character in them would end up in
     # the PDF's text layer, and a search for "SOP-011/17000/2025" there would fail.

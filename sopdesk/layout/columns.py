@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..model import PAPER_SIZES_MM, PageSettings
 
@@ -134,8 +135,9 @@ class FlowColumns:
     def by_key(self, key: str) -> FlowColumn:
         return self.columns[self.index_of(key)]
 
-    @property
+    @cached_property
     def actor_columns(self) -> list[FlowColumn]:
+        """The actor columns left to right (worked out once: the columns never change; read only)."""
         return [c for c in self.columns if c.key == "actor"]
 
     @property
@@ -284,15 +286,18 @@ def fit_text_columns(start: dict[str, float], unit: float, content: ColumnConten
     floors = [max(f, line + extra) for f in content.floors]
     # Each non-empty cell as (row, room lost at each line end, characters of each paragraph).
     cells: dict[str, list[tuple[int, float, list[int]]]] = {}
+    load: dict[str, int] = {}  # characters each column holds
     for key in keys:
         found = []
+        held = 0
         for row, text in enumerate((content.texts.get(key) or [])[:rows]):
-            if text.strip():
-                words = text.split()
-                found.append((row, _WRAP_LOSS * (sum(map(len, words)) / len(words) + 1),
-                              [len(p) for p in text.split("\n")]))
+            words = text.split()
+            if words:  # not blank
+                paragraphs = [len(p) for p in text.split("\n")] if "\n" in text else [len(text)]
+                found.append((row, _WRAP_LOSS * (sum(map(len, words)) / len(words) + 1), paragraphs))
+                held += sum(paragraphs)
         cells[key] = found
-    load = {key: sum(sum(paragraphs) for _, _, paragraphs in cells[key]) for key in keys}
+        load[key] = held
 
     def text_heights(width: float, chosen: list[tuple[int, float, list[int]]]) -> list[tuple[int, float]]:
         per_line = max(width - inset, 0.5) / advance

@@ -14,9 +14,13 @@ Choices the format leaves open, made here:
 """
 from __future__ import annotations
 
+import gc
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from heapq import heapify, heappop
 
 from .. import labels
 from ..model import PageSettings, Sop, successors
@@ -44,7 +48,48 @@ PENTAGON_INSET_MM = 1.0
 
 
 def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> Document:
-    """Lay out every page of the SOP. `settings` overrides sop.page (e.g. a print-time paper choice)."""
+    """Lay out every page of the SOP. `settings` overrides sop.page (e.g. a print-time paper choice).
+
+    Python's cycle collector is held back while it runs: a layout makes hundreds of thousands of
+    small objects that the collector would go over again and again, for nothing (a layout frees what
+    it drops by reference counting; any cycle left is collected once the collector is back). It is
+    given back as found (see _collector_paused).
+    """
+    with _collector_paused():
+        return _layout(sop, measure, settings)
+
+
+_collector_lock = threading.Lock()
+_collector_users = 0
+_collector_was_on = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off from the first running layout's start to the last one's end.
+
+    The switch is the whole program's, so layouts running at once in several threads share one
+    pause: the first to begin notes whether the collector was on and turns it off, the last to end
+    turns it back on, only if it was on (a program that keeps it off finds it off). Also when a
+    layout fails halfway.
+    """
+    global _collector_users, _collector_was_on
+    with _collector_lock:
+        if _collector_users == 0:
+            _collector_was_on = gc.isenabled()
+            if _collector_was_on:
+                gc.disable()
+        _collector_users += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_users -= 1
+            if _collector_users == 0 and _collector_was_on:
+                gc.enable()
+
+
+def _layout(sop: Sop, measure: Measure, settings: PageSettings | None) -> Document:
     settings = settings or sop.page
     box = content_box(settings)
     page_w, page_h = paper_size_mm(settings)
@@ -86,11 +131,12 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
         pages.append(page)
         breaks = [list(range(len(rows)))]
         band = BAND_MM
+        crossed: list[Crossing] = []  # one page: no flow goes between pages
     else:
         pages.append(Page(0, page_w, page_h, margins, "identity", tables=[identity.table], images=identity.images))
         for table in identity.continued:  # boxes too long for one page go on, never cut
             pages.append(Page(len(pages), page_w, page_h, margins, "identity", tables=[table]))
-        breaks, band = _paginate(rows, flows, capacity, settings.offpage_labels, tail)
+        breaks, band, crossed = _paginate(rows, flows, capacity, settings.offpage_labels, tail)
         tallest = max(capacity - 2 * band, 5.0)
         for row in rows:
             if row.height > tallest:
@@ -102,15 +148,27 @@ def layout(sop: Sop, measure: Measure, settings: PageSettings | None = None) -> 
                     "Persingkat teks atau pecah menjadi beberapa langkah.", row.step_index))
 
     page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
-    crossed = crossings(flows, page_of, settings.offpage_labels)
-    for steps in breaks:
+    # Each page gets its own flows and the crossings that touch it, each list in its first order.
+    page_flows: list[list[Flow]] = [[] for _ in breaks]
+    for flow in flows:
+        number = page_of[flow.source]
+        if number == page_of[flow.target]:
+            page_flows[number].append(flow)
+    page_crossed: list[list[Crossing]] = [[] for _ in breaks]
+    for crossing in crossed:
+        source, target = page_of[crossing.flow.source], page_of[crossing.flow.target]
+        page_crossed[source].append(crossing)
+        if target != source:
+            page_crossed[target].append(crossing)
+    for number, steps in enumerate(breaks):
         if combine:
             page, top = pages[0], box.y + combined_top
         else:
             page = Page(len(pages), page_w, page_h, margins, "flowchart")
             pages.append(page)
             top = box.y
-        _FlowPage(sop, page, columns, header, rows, steps, top, band, flows, crossed).build()
+        _FlowPage(sop, page, columns, header, rows, steps, top, band, page_flows[number],
+                  page_crossed[number]).build()
         if total_row is not None and steps is breaks[-1]:
             append_total_row(page.flowchart, total_row)
     if settings.page_numbers:
@@ -143,8 +201,9 @@ def layout_problems(sop: Sop, document: Document) -> list[LayoutProblem]:
 
 
 def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: str,
-              tail: float = 0.0) -> tuple[list[list[int]], float]:
-    """Page breaks (see paginate.paginate), and the band height kept for off-page connectors.
+              tail: float = 0.0) -> tuple[list[list[int]], float, list[Crossing]]:
+    """Page breaks (see paginate.paginate), the band height kept for off-page connectors, and the
+    crossings (paginate.crossings) of those breaks.
 
     Many flows across one break need more room for their legs than the usual band; the band
     grows and the breaks are chosen again until it is enough (a few rounds at most). `tail` is the
@@ -152,6 +211,7 @@ def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: st
     """
     band = BAND_MM
     breaks: list[list[int]] = [[]]
+    crossed: list[Crossing] = []
     links = [(f.source, f.target) for f in flows]
     for _ in range(6):
         tallest = max(capacity - 2 * band, 5.0)
@@ -161,7 +221,8 @@ def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: st
         breaks = paginate(heights, capacity, band, links)
         page_of = {step: number for number, steps in enumerate(breaks) for step in steps}
         crowd: dict[tuple[int, bool], int] = {}
-        for crossing in crossings(flows, page_of, style):
+        crossed = crossings(flows, page_of, style)
+        for crossing in crossed:
             source, target = page_of[crossing.flow.source], page_of[crossing.flow.target]
             for key in ((source, not crossing.forward), (target, crossing.forward)):
                 crowd[key] = crowd.get(key, 0) + 1
@@ -169,7 +230,7 @@ def _paginate(rows: list[StepRow], flows: list[Flow], capacity: float, style: st
         if need <= band + 1e-6:
             break
         band = need
-    return breaks, band
+    return breaks, band, crossed
 
 
 def _flows(sop: Sop, columns: FlowColumns) -> list[Flow]:
@@ -206,7 +267,11 @@ class _Row:
 
 
 class _FlowPage:
-    """Builds the flowchart table, symbols, off-page connectors and arrows of one page."""
+    """Builds the flowchart table, symbols, off-page connectors and arrows of one page.
+
+    `flows` are the flows between two steps of this page, `crossed` the crossings (flows between
+    pages) with one end on it, each in the order of the document's lists.
+    """
 
     LABEL_SIZES = (7.0, 6.5, 6.0)
     """Ya/Tidak label sizes tried in turn where a label finds no free room; never below 6 pt."""
@@ -231,6 +296,10 @@ class _FlowPage:
         self._cells: tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]] | None = None
         """Actor column and step row spans a label must stay inside, as (starts, ends) each, left to right and
         top to bottom (set when the first label is placed)."""
+        self._fixed: tuple[list, list, list] | None = None
+        """What a label must keep clear of besides the other labels, taken once per page when the first
+        label is placed (every line is known by then): symbol and pentagon boxes (x0, y0, x1, y1),
+        horizontal runs (x low, x high, y low, y high, y) and the other runs (the same, x last)."""
 
     def build(self) -> None:
         mine = {r.step_index for r in self.step_rows}
@@ -251,9 +320,11 @@ class _FlowPage:
         cells = self.header.copy_cells()
         y = self.top + self.header.height
         last = len(self.step_rows) - 1
+        band, placed, columns, row_lines = self.band, self.placed, self.columns, self.router.row_lines
+        head = ARROW_LENGTH_MM + 0.15
         for k, row in enumerate(self.step_rows):
-            band_top = self.band if (k == 0 and top_band) else 0.0
-            band_bottom = self.band if (k == last and bottom_band) else 0.0
+            band_top = band if (k == 0 and top_band) else 0.0
+            band_bottom = band if (k == last and bottom_band) else 0.0
             height = row.height + band_top + band_bottom
             inner_top, inner_bottom = y + band_top, y + height - band_bottom
             shape_h = row.shape_h if row.actor_columns else SYMBOL_H_MM
@@ -261,39 +332,37 @@ class _FlowPage:
             # Arrows may also run in the part of a band below (or above) its pentagons.
             above_lo = y + PENTAGON_INSET_MM + PENTAGON_MM + ZONE_MARGIN_MM if band_top else inner_top + ZONE_BORDER_MM
             soft = (y + BORDER_CLEAR, y + height - BORDER_CLEAR)
-            head = ARROW_LENGTH_MM + 0.15
             above = Zone(above_lo, max(shape_y - ZONE_MARGIN_MM, above_lo), *soft, above_lo, shape_y - head)
             below_lo = shape_y + shape_h + ZONE_MARGIN_MM
             below_hi = (y + height - PENTAGON_INSET_MM - PENTAGON_MM - ZONE_MARGIN_MM if band_bottom
                         else inner_bottom - ZONE_BORDER_MM)
             below = Zone(below_lo, max(below_hi, below_lo), *soft, shape_y + shape_h + head, max(below_hi, below_lo))
             grid_row = header_rows + k
-            self.placed[row.step_index] = _Row(row, grid_row, y, height, band_top, band_bottom, shape_y, above, below)
-            cells.extend(row_cells(row, grid_row, self.columns, height))
+            placed[row.step_index] = _Row(row, grid_row, y, height, band_top, band_bottom, shape_y, above, below)
+            cells.extend(row_cells(row, grid_row, columns, height))
             heights.append(height)
-            self.router.row_lines.append(y)
+            row_lines.append(y)
             y += height
-        self.router.row_lines.append(y)
+        row_lines.append(y)
         self.page.tables.append(Table(self.columns.x, self.top, self.columns.widths, heights, cells,
                                       header_rows=header_rows, role="flowchart",
                                       row_steps=[None] * header_rows + [r.step_index for r in self.step_rows]))
 
     def _shapes(self) -> None:
         actor_columns = self.columns.actor_columns
+        add_shape, add_obstacle = self.page.shapes.append, self.router.add_obstacle
         for step, placed in self.placed.items():
             row = placed.step
-            text = ""
+            kind, w, h, y = row.shape_kind, row.shape_w, row.shape_h, placed.shape_y
+            above, below = placed.zone_above, placed.zone_below
             nodes = []
             for position in row.actor_columns:
                 column = actor_columns[position]
-                x = column.centre - row.shape_w / 2
+                x = column.centre - w / 2
                 key = f"s{step}-{position}"
-                self.page.shapes.append(SymbolShape(row.shape_kind, x, placed.shape_y, row.shape_w, row.shape_h, step,
-                                                    column.actor_id, text, key))
-                node = Node(key, row.shape_kind, x, placed.shape_y, row.shape_w, row.shape_h, position,
-                            placed.zone_above, placed.zone_below)
-                self.router.add_obstacle(key, x, placed.shape_y, row.shape_w, row.shape_h)
-                nodes.append(node)
+                add_shape(SymbolShape(kind, x, y, w, h, step, column.actor_id, "", key))
+                nodes.append(Node(key, kind, x, y, w, h, position, above, below))
+                add_obstacle(key, x, y, w, h)
             self.nodes[step] = nodes
 
     def _pentagons(self, mine: set[int]) -> list[tuple[Node, Node, Flow, bool]]:
@@ -308,13 +377,16 @@ class _FlowPage:
             in_top = (here == flow.target) == crossing.forward
             return order[here] if in_top else last - order[here]
 
-        here_crossings = sorted((c for c in self.crossed if c.flow.source in mine or c.flow.target in mine),
-                                key=nearest_band_first)
+        here_crossings = sorted(self.crossed, key=nearest_band_first)
         crowd = {True: 0, False: 0}
         for crossing in here_crossings:
             crowd[(crossing.flow.target in mine) == crossing.forward] += 1
         block = self.columns.pelaksana_right - self.columns.pelaksana_left - 1.0
         specs = []
+        if here_crossings:
+            full_width, height = pentagon_size(self.columns.actor_columns[0].width)
+            # Many flows across one break: narrower pentagons, so they still sit side by side in the band.
+            band_width = {top: max(min(full_width, block / max(n, 1) - 1.0), 1.5) for top, n in crowd.items()}
         for crossing in here_crossings:
             flow = crossing.flow
             leaving = flow.source in mine
@@ -324,11 +396,12 @@ class _FlowPage:
             in_top = leaving != crossing.forward
             # In the column of this page's symbol that lies nearest the step on the other page.
             theirs = self.all_rows[other].actor_columns or [0]
-            column = min((abs(a - b), a) for a in self.placed[here].step.actor_columns or [0] for b in theirs)[1]
-            width, height = pentagon_size(self.columns.actor_columns[0].width)
-            # Many flows across one break: narrower pentagons, so they still sit side by side in the band.
-            width = max(min(width, block / max(crowd[in_top], 1) - 1.0), 1.5)
-            specs.append([crossing, leaving, here, other, in_top, column, width, height, 0.0])
+            ours = self.placed[here].step.actor_columns or [0]
+            if len(ours) == 1:
+                column = ours[0]
+            else:
+                column = min((abs(a - b), a) for a in ours for b in theirs)[1]
+            specs.append([crossing, leaving, here, other, in_top, column, band_width[in_top], height, 0.0])
         for band in (True, False):
             self._place_in_band([spec for spec in specs if spec[4] is band])
 
@@ -359,17 +432,36 @@ class _FlowPage:
         narrower if need be, never across a column border.
         """
         columns = self.columns.actor_columns
+        count = len(columns)
         taken: list[tuple[float, float]] = []
         for spec in specs:
             width = spec[6]
             spec[8] = None
-            for col in sorted(range(len(columns)), key=lambda c: (abs(c - spec[5]), c)):
-                left, right = columns[col].x + 0.5, columns[col].right - 0.5 - width
+            home = spec[5]
+            # Its own column first, then the others nearest first (of two as near, the left one).
+            if 0 <= home < count:
+                nearest = [home]
+                for k in range(1, max(home + 1, count - home)):
+                    if home - k >= 0:
+                        nearest.append(home - k)
+                    if home + k < count:
+                        nearest.append(home + k)
+            else:
+                nearest = sorted(range(count), key=lambda c: (abs(c - home), c))
+            for col in nearest:
+                column = columns[col]
+                left, right = column.x + 0.5, column.right - 0.5 - width
                 if right < left - 1e-9:
                     continue
-                wanted = min(max(columns[col].centre - width / 2, left), right)
-                spec[8] = next((x for x in _outward(wanted, left, right, 0.25)
-                                if all(x + width + 1.0 <= a or x >= b + 1.0 for a, b in taken)), None)
+                wanted = min(max(column.centre - width / 2, left), right)
+                for x in _outward(wanted, left, right, 0.25):
+                    end = x + width + 1.0
+                    for a, b in taken:
+                        if not (end <= a or x >= b + 1.0):
+                            break
+                    else:
+                        spec[8] = x
+                        break
                 if spec[8] is not None:
                     spec[5] = col
                     break
@@ -427,9 +519,9 @@ class _FlowPage:
 
     def _arrows(self, pentagon_edges: list[tuple[Node, Node, Flow, bool]]) -> None:
         jobs = []
-        placed = self.placed
-        for flow in [f for f in self.flows if f.source in placed and f.target in placed]:
-            source, target = _nearest(self.nodes[flow.source], self.nodes[flow.target])
+        nodes = self.nodes
+        for flow in self.flows:  # both ends on this page
+            source, target = _nearest(nodes[flow.source], nodes[flow.target])
             jobs.append((source, target, flow))
         for pentagon, _, flow, leaving in pentagon_edges:
             if leaving:
@@ -442,8 +534,7 @@ class _FlowPage:
             backward = target.y < source.y + source.h - 1e-6
             # An off-page connector has a single way out (or in), so its leg goes before the others.
             offpage = "pentagon" in (source.kind, target.kind)
-            return (not offpage, backward, abs(target.y - source.y), source.y,
-                    {"next": 0, "ya": 1, "tidak": 2}[flow.kind])
+            return (not offpage, backward, abs(target.y - source.y), source.y, _KIND_RANK[flow.kind])
 
         jobs.sort(key=priority)
         router = self.router
@@ -500,6 +591,7 @@ class _FlowPage:
             self._cells = (([c.x + 0.2 for c in columns], [c.right - 0.2 for c in columns]),
                            ([r.top + 0.2 for r in rows], [r.top + r.height - 0.2 for r in rows]))
         near = self._label_obstacles(points, flow.source)
+        (column_starts, column_ends), (row_starts, row_ends) = self._cells
         for spots in (self._beside_exit, self._in_row):
             for size in self.LABEL_SIZES:
                 w = _label_width(text, size)
@@ -507,7 +599,16 @@ class _FlowPage:
                 for x, y in spots(points, flow.source, w, h):
                     if first is None:
                         first = (x, y, w, h, size)
-                    if self._label_free(x, y, w, h, near):
+                    # Inside one cell of the Pelaksana block (about half the spots reach over a border).
+                    # Columns and rows run left to right and top to bottom without overlapping: only
+                    # the last one starting at or before the label can hold it.
+                    k = bisect_right(column_starts, x) - 1
+                    if k < 0 or x + w > column_ends[k]:
+                        continue
+                    k = bisect_right(row_starts, y) - 1
+                    if k < 0 or y + h > row_ends[k]:
+                        continue
+                    if self._label_clear(x, y, w, h, near):
                         self.page.labels.append(TextLabel(text, x, y, w, h, size))
                         return
         # Nowhere free on a crowded page: the usual spot, which the quality report will show.
@@ -517,7 +618,7 @@ class _FlowPage:
     def _beside_exit(self, points: list[tuple[float, float]], source: int, w: float,
                      h: float) -> Iterator[tuple[float, float]]:
         """Top-left corners beside the first run of the line, sliding away from the vertex, then beside the next."""
-        for (x0, y0), (x1, y1) in list(zip(points, points[1:]))[:2]:
+        for (x0, y0), (x1, y1) in zip(points[:2], points[1:3]):
             length = min(abs(x1 - x0) + abs(y1 - y0), self.LABEL_SLIDE)
             slide = [0.35 + 0.5 * k for k in range(int(max(length - 0.35, 0.0) / 0.5) + 1)]
             if abs(x0 - x1) < 1e-6:
@@ -535,58 +636,83 @@ class _FlowPage:
 
     def _in_row(self, points: list[tuple[float, float]], source: int, w: float,
                 h: float) -> Iterator[tuple[float, float]]:
-        """Top-left corners anywhere in the decision's row, within two columns of the exit, nearest first."""
+        """Top-left corners anywhere in the decision's row, within two columns of the exit, nearest first.
+
+        Nearest by the distance of the label's centre to the exit along x plus along y (ties: left,
+        then top). The first free spot is usually among the first few of thousands, so they come
+        off a heap one by one rather than from a sorted list.
+        """
         placed = self.placed[source]
         x0, y0 = points[0]
+        half_w, half_h = w / 2, h / 2
+        top = placed.top + 0.3
+        rows = [(abs(y + half_h - y0), y)
+                for y in (top + 0.5 * j for j in range(int(max(placed.height - h - 0.6, 0.0) / 0.5) + 1))]
         spots = []
         for column in self.columns.actor_columns:
             if abs(column.centre - x0) > 2 * column.width:
                 continue
-            for i in range(int(max(column.width - w - 0.6, 0.0) / 0.5) + 1):
-                for j in range(int(max(placed.height - h - 0.6, 0.0) / 0.5) + 1):
-                    x, y = column.x + 0.3 + 0.5 * i, placed.top + 0.3 + 0.5 * j
-                    spots.append((abs(x + w / 2 - x0) + abs(y + h / 2 - y0), x, y))
-        for _, x, y in sorted(spots):
+            left = column.x + 0.3
+            for x in (left + 0.5 * i for i in range(int(max(column.width - w - 0.6, 0.0) / 0.5) + 1)):
+                dx = abs(x + half_w - x0)
+                spots.extend([(dx + dy, x, y) for dy, y in rows])
+        heapify(spots)
+        while spots:
+            _, x, y = heappop(spots)
             yield x, y
 
-    def _label_free(self, x: float, y: float, w: float, h: float, near: tuple[list, list]) -> bool:
-        """Inside one cell of the Pelaksana block, clear of every line, symbol, pentagon and other label."""
-        # Columns and rows run left to right and top to bottom without overlapping: only the last
-        # one starting at or before the label can hold it.
-        columns, rows = self._cells
-        k = bisect_right(columns[0], x) - 1
-        if k < 0 or x + w > columns[1][k]:
-            return False
-        k = bisect_right(rows[0], y) - 1
-        if k < 0 or y + h > rows[1][k]:
-            return False
+    def _label_clear(self, x: float, y: float, w: float, h: float, near: tuple[list, list, list]) -> bool:
+        """Clear of every line, symbol, pentagon and other label in `near` (see _label_obstacles)."""
         m = self.LABEL_CLEAR
         x0, y0, x1, y1 = x - m, y - m, x + w + m, y + h + m
-        boxes, segments = near
+        boxes, horizontal, vertical = near
         for bx0, by0, bx1, by1 in boxes:
             if bx1 > x0 and bx0 < x1 and by1 > y0 and by0 < y1:
                 return False
-        for (ax, ay), (bx, by) in segments:
-            if abs(ay - by) < 1e-9:
-                if y0 < ay < y1 and min(max(ax, bx), x1) - max(min(ax, bx), x0) > 0:
-                    return False
-            elif x0 < ax < x1 and min(max(ay, by), y1) - max(min(ay, by), y0) > 0:
+        for y, lo, hi in horizontal:
+            if y0 < y < y1 and min(hi, x1) - max(lo, x0) > 0:
+                return False
+        for x, lo, hi in vertical:
+            if x0 < x < x1 and min(hi, y1) - max(lo, y0) > 0:
                 return False
         return True
 
-    def _label_obstacles(self, points: list[tuple[float, float]], source: int) -> tuple[list, list]:
-        """Boxes (symbols, pentagons, labels) and line segments near an exit: all a label beside it can meet."""
+    def _label_obstacles(self, points: list[tuple[float, float]], source: int) -> tuple[list, list, list]:
+        """Boxes (symbols, pentagons, labels) and line runs near an exit: all a label beside it can meet.
+
+        As (boxes, horizontal runs as (y, x low, x high), other runs as (x of their start, y low, y high)).
+        """
+        page = self.page
+        if self._fixed is None:
+            horizontal, vertical = [], []
+            for connector in page.connectors:
+                for a, b in zip(connector.points, connector.points[1:]):
+                    ax, ay = a
+                    bx, by = b
+                    lx, hx = (ax, bx) if ax <= bx else (bx, ax)
+                    ly, hy = (ay, by) if ay <= by else (by, ay)
+                    if abs(ay - by) < 1e-9:
+                        horizontal.append((lx, hx, ly, hy, ay))
+                    else:
+                        vertical.append((lx, hx, ly, hy, ax))
+            self._fixed = ([(i.x, i.y, i.x + i.w, i.y + i.h) for i in [*page.shapes, *page.offpage]],
+                           horizontal, vertical)
+        fixed, horizontal, vertical = self._fixed
         column = self.columns.actor_columns[0].width if self.columns.actor_columns else 20.0
         xs, ys = [p[0] for p in points[:3]], [p[1] for p in points[:3]]
         lo_x, hi_x = min(xs) - 2.5 * column, max(xs) + 2.5 * column
         row = self.placed[source]
         lo_y, hi_y = min(min(ys) - 10.0, row.top), max(max(ys) + 10.0, row.top + row.height)
-        boxes = [(i.x, i.y, i.x + i.w, i.y + i.h) for i in [*self.page.shapes, *self.page.offpage, *self.page.labels]
-                 if i.x < hi_x and i.x + i.w > lo_x and i.y < hi_y and i.y + i.h > lo_y]
-        segments = [(a, b) for c in self.page.connectors for a, b in zip(c.points, c.points[1:])
-                    if min(a[0], b[0]) < hi_x and max(a[0], b[0]) > lo_x and min(a[1], b[1]) < hi_y
-                    and max(a[1], b[1]) > lo_y]
-        return boxes, segments
+        boxes = [b for b in fixed if b[0] < hi_x and b[2] > lo_x and b[1] < hi_y and b[3] > lo_y]
+        boxes += [(i.x, i.y, i.x + i.w, i.y + i.h) for i in page.labels
+                  if i.x < hi_x and i.x + i.w > lo_x and i.y < hi_y and i.y + i.h > lo_y]
+        return (boxes,
+                [(at, lx, hx) for lx, hx, ly, hy, at in horizontal if lx < hi_x and hx > lo_x and ly < hi_y and hy > lo_y],
+                [(at, ly, hy) for lx, hx, ly, hy, at in vertical if lx < hi_x and hx > lo_x and ly < hi_y and hy > lo_y])
+
+
+_KIND_RANK = {"next": 0, "ya": 1, "tidak": 2}
+"""Of two arrows otherwise alike, the plain flow is routed first, then Ya, then Tidak."""
 
 
 def _label_width(text: str, size: float) -> float:
@@ -607,5 +733,7 @@ def _outward(start: float, low: float, high: float, step: float) -> Iterator[flo
 
 def _nearest(sources: list[Node], targets: list[Node]) -> tuple[Node, Node]:
     """The pair of symbols, one from each step, whose columns are closest (ties: leftmost)."""
+    if len(sources) == 1 and len(targets) == 1:
+        return sources[0], targets[0]
     return min(((s, t) for s in sources for t in targets), key=lambda p: (abs(p[0].column - p[1].column),
                                                                          p[0].column, p[1].column))

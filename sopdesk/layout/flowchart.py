@@ -207,16 +207,20 @@ def build_rows(sop: Sop, columns: FlowColumns, measure: Measure, in_degree: list
     """Rows at their natural height: the taller of the measured texts and the symbol with its arrow gaps."""
     actor_width = columns.actor_columns[0].width
     positions = {c.actor_id: c.actor_index for c in columns.actor_columns if c.actor_id is not None}
+    # Each text column's inner width (as _para measures it) and alignment, the same for every row.
+    specs = [(key, max(columns.by_key(key).width - 2 * PADDING_MM, 1.0), "center" if key in _CENTRED else "left")
+             for key in _TEXT_COLUMNS]
     rows = []
     for index in range(len(sop.steps)):
         texts = step_texts(sop, index)
         paragraphs: dict[str, list[Paragraph]] = {}
         text_height = 0.0
-        for key in _TEXT_COLUMNS:
-            width = columns.by_key(key).width - 2 * PADDING_MM
-            align = "center" if key in _CENTRED else "left"
-            paragraphs[key] = [_para(measure, texts[key], BODY_PT, width, align=align)]
-            text_height = max(text_height, paragraphs[key][0].height_mm)
+        for key, width, align in specs:
+            text = texts[key]
+            height = measure(text, BODY_PT, width, False)
+            paragraphs[key] = [Paragraph(text, False, False, BODY_PT, align, height_mm=height)]
+            if height > text_height:
+                text_height = height
         kind, shape_w, shape_h, gap_top, gap_bottom = _symbol_room(sop, index, actor_width, in_degree, out_degree)
         actor_columns = sorted({positions[a] for a in sop.steps[index].actors if a in positions})
         height = max(text_height + 2 * PADDING_MM + TEXT_SLACK_MM, gap_top + shape_h + gap_bottom)
@@ -228,14 +232,17 @@ def build_rows(sop: Sop, columns: FlowColumns, measure: Measure, in_degree: list
 def row_cells(row: StepRow, grid_row: int, columns: FlowColumns, height: float) -> list[Cell]:
     """The cells of a step's row on its page; actor cells are empty, the symbols are drawn over them."""
     cells = []
+    step, texts = row.step_index, row.texts
+    clipped = row.text_height > height + 1e-6
+    # A step's row is on one page only: its cells take the row's paragraphs themselves.
     for col, column in enumerate(columns.columns):
-        if column.key == "actor":
-            cells.append(Cell(grid_row, col, kind="actor", step_index=row.step_index, actor_id=column.actor_id,
-                              padding=PADDING_MM))
+        key = column.key
+        if key == "actor":
+            cells.append(Cell(grid_row, col, 1, 1, [], "left", "middle", None, PADDING_MM, "actor", step,
+                              column.actor_id))
             continue
-        paragraphs = [_copy(p) for p in row.texts[column.key]]
+        paragraphs = list(texts[key])
         align = paragraphs[0].align if paragraphs else "left"
-        cells.append(Cell(grid_row, col, paragraphs=paragraphs, align=align, valign="middle", padding=PADDING_MM,
-                          kind=column.key, step_index=row.step_index,
-                          clipped=row.text_height > height + 1e-6))
+        cells.append(Cell(grid_row, col, 1, 1, paragraphs, align, "middle", None, PADDING_MM, key, step, None,
+                          clipped))
     return cells

@@ -13,6 +13,11 @@ MAX_TRACKS = 8
 
 Point = tuple[float, float]
 
+_BOX_OFFSETS = (("-1", -1), ("1", 1), ("-2", -2), ("2", 2))
+"""The ports beside the centre of a box's top and bottom: name and multiple of the port spacing, in order."""
+_TOP_NAMES = {name: "top" + name for name in ("0", "-1", "1", "-2", "2")}
+_BOTTOM_NAMES = {name: "bottom" + name for name in ("0", "-1", "1", "-2", "2")}
+
 
 @dataclass(eq=False)
 class Zone:
@@ -107,12 +112,12 @@ class Node:
             # Lines meet a diamond only at its four vertices: top and bottom here, the sides are left/right.
             return [("0", 0.0)]
         step = min(2.4, self.w / 5)
+        reach = self.w / 2 - 0.5
         found = [("0", 0.0)]
-        for k in (1, 2):
-            for sign in (-1, 1):
-                dx = sign * k * step
-                if abs(dx) <= self.w / 2 - 0.5:
-                    found.append((f"{sign * k}", dx))
+        for name, times in _BOX_OFFSETS:
+            dx = times * step
+            if abs(dx) <= reach:
+                found.append((name, dx))
         return found
 
     def _boundary_dy(self, dx: float) -> float:
@@ -132,8 +137,12 @@ class Node:
     def top_ports(self) -> list[tuple[str, float, float]]:
         found = self._ports.get("top")
         if found is None:
-            found = self._ports["top"] = [(f"top{name}", self.cx + dx, self.y + self._boundary_dy(dx))
-                                          for name, dx in self._offsets()]
+            cx, y = self.cx, self.y
+            if self.kind == "process":  # a flat top: every port on it
+                found = [(_TOP_NAMES[name], cx + dx, y) for name, dx in self._offsets()]
+            else:
+                found = [(_TOP_NAMES[name], cx + dx, y + self._boundary_dy(dx)) for name, dx in self._offsets()]
+            self._ports["top"] = found
         return found
 
     def bottom_ports(self) -> list[tuple[str, float, float]]:
@@ -142,8 +151,12 @@ class Node:
             if self.kind == "pentagon":
                 found = [("bottom0", self.cx, self.y + self.h)]
             else:
-                found = [(f"bottom{name}", self.cx + dx, self.y + self.h - self._boundary_dy(dx))
-                         for name, dx in self._offsets()]
+                cx, bottom = self.cx, self.y + self.h
+                if self.kind == "process":
+                    found = [(_BOTTOM_NAMES[name], cx + dx, bottom) for name, dx in self._offsets()]
+                else:
+                    found = [(_BOTTOM_NAMES[name], cx + dx, bottom - self._boundary_dy(dx))
+                             for name, dx in self._offsets()]
             self._ports["bottom"] = found
         return found
 
@@ -169,7 +182,29 @@ class Node:
 
 
 def simplify(points: list[Point]) -> list[Point] | None:
-    """Drop repeated points and merge straight runs; None when the path doubles back on itself."""
+    """Drop repeated points and merge straight runs; None when the path doubles back on itself.
+
+    Most paths handed in are simple already (every run straight across or down, no point twice, a
+    bend at every inner point): those come back as they are (the same list) after one look.
+    """
+    if len(points) >= 2:
+        ax, ay = points[0]
+        px = py = 0.0  # the previous run
+        first = True
+        for bx, by in points[1:]:
+            dx, dy = bx - ax, by - ay
+            wide, tall = abs(dx), abs(dy)
+            if (wide > EPS and tall > EPS) or (wide < EPS and tall < EPS):
+                break  # slanted, or a repeated point
+            if not first and abs(px * dy - py * dx) < EPS:
+                break  # straight on, or back
+            px, py, ax, ay, first = dx, dy, bx, by, False
+        else:
+            return points
+    return _simplify(points)
+
+
+def _simplify(points: list[Point]) -> list[Point] | None:
     out: list[Point] = []
     lx = ly = 0.0
     for p in points:

@@ -67,9 +67,21 @@ def paginate(heights: list[float], capacity: float, band: float,
                 continue
             rest = best[stop]
             left = max(room - filled, 0.0) / room
-            cost = (rest[0] + 1, rest[1] + cut, rest[2] + below, rest[3] + left * left)
-            if choice is None or _better(cost, choice):
-                choice, chosen = cost, stop
+            sheets, loops, pairs = rest[0] + 1, rest[1] + cut, rest[2] + below
+            # Fewer pages, then fewer cut loops, then fewer pairs, then more even (a tie keeps the
+            # earlier end): compared field by field, as this runs for every start and end of a page.
+            if choice is None:
+                better = True
+            elif sheets != choice[0]:
+                better = sheets < choice[0]
+            elif loops != choice[1]:
+                better = loops < choice[1]
+            elif pairs != choice[2]:
+                better = pairs < choice[2]
+            else:
+                better = rest[3] + left * left < choice[3] - 1e-9
+            if better:
+                choice, chosen = (sheets, loops, pairs, rest[3] + left * left), stop
         best[start] = choice if choice is not None else (count, 0, 0, 0.0)
         end_of[start] = chosen
     pages = []
@@ -78,13 +90,6 @@ def paginate(heights: list[float], capacity: float, band: float,
         pages.append(list(range(start, end_of[start])))
         start = end_of[start]
     return pages
-
-
-def _better(a: tuple[int, int, int, float], b: tuple[int, int, int, float]) -> bool:
-    """a before b: fewer pages, then fewer cut loops, then fewer pairs, then more even (ties keep b)."""
-    if a[:3] != b[:3]:
-        return a[:3] < b[:3]
-    return a[3] < b[3] - 1e-9
 
 
 @dataclass

@@ -23,6 +23,7 @@ next route is placed or taken back; gutter tracks are worked out once per column
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -76,6 +77,10 @@ class Router:
         self._horizontal_y, self._horizontal_x = _Index(), _Index()
         self._vertical_y, self._vertical_x = _Index(), _Index()
         self._keepouts_x = _Index()
+        # The bands of the indexes a segment check reads, by the axis it looks along.
+        self._by_y = (self._obstacles_y._bands, self._horizontal_y._bands, self._vertical_y._bands)
+        self._by_x = (self._obstacles_x._bands, self._vertical_x._bands, self._horizontal_x._bands,
+                      self._keepouts_x._bands)
         self._keepout_owners: set[str] = set()
         self._lane_cache: dict[int, tuple[list[float], list[float], float]] = {}
         self._corridor_cache: dict[tuple[int, ...], list[float]] = {}
@@ -87,7 +92,8 @@ class Router:
         """Whether a run lies along the grid: the borders are fixed before the first route, so kept for the page."""
         self.column_lines = sorted({x for pair in columns for x in pair})
         self.row_lines: list[float] = []
-        """Row borders of the page's step rows, which horizontal runs keep clear of (set before routing)."""
+        """Row borders of the page's step rows, top to bottom, which horizontal runs keep clear of (set before
+        routing)."""
         self.block = (columns[0][0], columns[-1][1]) if columns else (0.0, 0.0)
 
     # ---- bookkeeping -------------------------------------------------------------------
@@ -143,7 +149,10 @@ class Router:
     # ---- cost --------------------------------------------------------------------------
     def crossings(self, points: list[Point]) -> int:
         """How many placed arrow segments the path crosses at a right angle."""
-        return sum(self._run_crossings(a, b) for a, b in zip(points, points[1:]))
+        count = 0
+        for a, b in zip(points, points[1:]):
+            count += self._run_crossings(a, b)
+        return count
 
     def _run_crossings(self, a: Point, b: Point) -> int:
         """How many placed runs one run crosses at a right angle."""
@@ -155,12 +164,21 @@ class Router:
     def _count_crossings(self, a: Point, b: Point, horizontal: bool) -> int:
         # Each placed run is filed once in a band, so none is counted twice.
         if horizontal:
-            y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
-            return sum(1 for at, s0, s1 in self._vertical_y.at(y)
-                       if lo + EPS < at < hi - EPS and s0 + EPS < y < s1 - EPS)
-        x, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
-        return sum(1 for at, s0, s1 in self._horizontal_x.at(x)
-                   if lo + EPS < at < hi - EPS and s0 + EPS < x < s1 - EPS)
+            v, lo, hi = a[1], a[0], b[0]
+            runs = self._vertical_y.at(v)
+        else:
+            v, lo, hi = a[0], a[1], b[1]
+            runs = self._horizontal_x.at(v)
+        if not runs:
+            return 0
+        if hi < lo:
+            lo, hi = hi, lo
+        lo, hi = lo + EPS, hi - EPS
+        n = 0
+        for at, s0, s1 in runs:
+            if lo < at < hi and s0 + EPS < v < s1 - EPS:
+                n += 1
+        return n
 
     def border_runs(self, points: list[Point]) -> int:
         """Runs that lie beside a column or row border, close enough to read as part of the grid."""
@@ -175,8 +193,21 @@ class Router:
 
     def _beside_border(self, a: Point, b: Point) -> bool:
         if abs(a[1] - b[1]) < EPS:
-            return abs(a[0] - b[0]) > BORDER_RUN and any(EPS < abs(a[1] - y) < BORDER_CLEAR for y in self.row_lines)
-        return abs(a[1] - b[1]) > BORDER_RUN and any(EPS < abs(a[0] - x) < BORDER_CLEAR for x in self.column_lines)
+            if not abs(a[0] - b[0]) > BORDER_RUN:
+                return False
+            v, lines = a[1], self.row_lines
+        else:
+            if not abs(a[1] - b[1]) > BORDER_RUN:
+                return False
+            v, lines = a[0], self.column_lines
+        # Both lists run in order: only the lines a little either side of v can be that close.
+        for k in range(bisect_left(lines, v - BORDER_CLEAR - 0.01), len(lines)):
+            line = lines[k]
+            if EPS < abs(v - line) < BORDER_CLEAR:
+                return True
+            if line > v + BORDER_CLEAR + 0.01:
+                break
+        return False
 
     def cost(self, points: list[Point]) -> float:
         """crossings * big + bends + length, and runs along the grid: what a careful drafter avoids, in order."""
@@ -186,17 +217,20 @@ class Router:
         """cost(), and whether the path is clean: it crosses nothing and keeps clear of the grid."""
         beside_grid, crossed = self._beside_grid, self._crossed
         length = crossings = borders = 0
-        for i in range(len(points) - 1):
-            a, b = points[i], points[i + 1]
-            length += abs(a[0] - b[0]) + abs(a[1] - b[1])
-            n = crossed.get((a, b))
+        a = points[0]
+        for b in points[1:]:
+            segment = (a, b)
+            dy = abs(a[1] - b[1])
+            length += abs(a[0] - b[0]) + dy
+            n = crossed.get(segment)
             if n is None:
-                n = crossed[(a, b)] = self._count_crossings(a, b, abs(a[1] - b[1]) < EPS)
-            beside = beside_grid.get((a, b))
+                n = crossed[segment] = self._count_crossings(a, b, dy < EPS)
+            beside = beside_grid.get(segment)
             if beside is None:
-                beside = beside_grid[(a, b)] = self._beside_border(a, b)
+                beside = beside_grid[segment] = self._beside_border(a, b)
             crossings += n
             borders += beside
+            a = b
         (xa, ya), (xb, yb) = points[-2], points[-1]
         short = len(points) > 2 and abs(xa - xb) + abs(ya - yb) < ARROW_LENGTH_MM + 0.1
         return (CROSS_COST * crossings + BORDER_COST * borders + BEND_COST * (len(points) - 2) + LENGTH_COST * length
@@ -210,24 +244,28 @@ class Router:
         checked item by item."""
         # Every index files by the same bands: one band number serves them all (see _Index.at).
         if horizontal:
-            y, lo, hi = a[1], min(a[0], b[0]), max(a[0], b[0])
+            y, lo, hi = a[1], a[0], b[0]
+            if hi < lo:
+                lo, hi = hi, lo
             band = int(y // BAND)
-            for key, x0, y0, x1, y1 in self._obstacles_y._bands.get(band, ()):
+            for key, x0, y0, x1, y1 in self._by_y[0].get(band, ()):
                 if y0 < y < y1 and (hi if hi < x1 else x1) - (lo if lo > x0 else x0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(self._horizontal_y._bands.get(band, ()), y, lo, hi)
-            parallel, across = self._horizontal_y._bands.get(band, ()), self._vertical_y._bands.get(band, ())
+                return self._no_overlap(self._by_y[1].get(band, ()), y, lo, hi)
+            parallel, across = self._by_y[1].get(band, ()), self._by_y[2].get(band, ())
         else:
-            y, lo, hi = a[0], min(a[1], b[1]), max(a[1], b[1])
+            y, lo, hi = a[0], a[1], b[1]
+            if hi < lo:
+                lo, hi = hi, lo
             band = int(y // BAND)
-            for key, x0, y0, x1, y1 in self._obstacles_x._bands.get(band, ()):
+            for key, x0, y0, x1, y1 in self._by_x[0].get(band, ()):
                 if x0 < y < x1 and (hi if hi < y1 else y1) - (lo if lo > y0 else y0) > EPS and key not in skip:
                     return False
             if not strict:
-                return self._no_overlap(self._vertical_x._bands.get(band, ()), y, lo, hi)
-            parallel, across = self._vertical_x._bands.get(band, ()), self._horizontal_x._bands.get(band, ())
-            for owner, at, s0, s1 in self._keepouts_x._bands.get(band, ()):
+                return self._no_overlap(self._by_x[1].get(band, ()), y, lo, hi)
+            parallel, across = self._by_x[1].get(band, ()), self._by_x[2].get(band, ())
+            for owner, at, s0, s1 in self._by_x[3].get(band, ()):
                 if owner not in own and abs(at - y) < CLEAR and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > -CLEAR:
                     return False
         for at, s0, s1 in parallel:
@@ -243,12 +281,19 @@ class Router:
     @staticmethod
     def _no_overlap(runs: list[tuple[float, float, float]], at: float, lo: float, hi: float) -> bool:
         """Crowded pages may cross and touch other arrows, but never run on top of one."""
-        return not any(abs(x - at) < 0.05 and min(hi, s1) - max(lo, s0) > 0.05 for x, s0, s1 in runs)
+        for x, s0, s1 in runs:
+            if abs(x - at) < 0.05 and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > 0.05:
+                return False
+        return True
 
     def _parallel_free(self, x: float, lo: float, hi: float, own: tuple[str, ...]) -> bool:
-        runs = [(at, s0, s1) for owner, at, s0, s1 in self._keepouts_x.at(x) if owner not in own]
-        runs += self._vertical_x.at(x)
-        return not any(abs(at - x) < CLEAR and min(hi, s1) - max(lo, s0) > -CLEAR for at, s0, s1 in runs)
+        for owner, at, s0, s1 in self._keepouts_x.at(x):
+            if owner not in own and abs(at - x) < CLEAR and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > -CLEAR:
+                return False
+        for at, s0, s1 in self._vertical_x.at(x):
+            if abs(at - x) < CLEAR and (hi if hi < s1 else s1) - (lo if lo > s0 else s0) > -CLEAR:
+                return False
+        return True
 
     def _path_ok(self, points: list[Point], source: str, target: str, strict: bool) -> bool:
         """Every segment passes the symbols (but source at the first, target at the last) and, when
@@ -260,28 +305,36 @@ class Router:
         # Only a pentagon has a keep-out, and only strict checks look at keep-outs: the other names
         # change nothing, so checks that differ only in them share an answer.
         owners = self._keepout_owners
-        own = tuple(o for o in (source, target) if o in owners) if strict else ()
+        if strict and owners:
+            own = ((source,) if source in owners else ()) + ((target,) if target in owners else ())
+        else:
+            own = ()
         # No symbol is named "": a route piece checked without one of its ends skips nothing there.
         first, final = ((source,) if source else ()), ((target,) if target else ())
         checked = self._checked
         # The answers already known first: a piece known to be blocked settles the path at once.
-        unknown = []
-        only = first + final
+        unknown = None
+        a = points[0]
         for i in range(last + 1):
-            a, b = points[i], points[i + 1]
-            skip = (only if i == last else first) if i == 0 else (final if i == last else ())
+            b = points[i + 1]
+            skip = ((first + final) if i == last else first) if i == 0 else (final if i == last else ())
             horizontal = abs(a[1] - b[1]) < EPS
             key = (a, b, skip, strict, () if horizontal else own)
             found = checked.get(key)
             if found is None:
-                unknown.append((key, horizontal))
+                if unknown is None:
+                    unknown = [(key, horizontal)]
+                else:
+                    unknown.append((key, horizontal))
             elif not found:
                 return False
-        for key, horizontal in unknown:
-            a, b, skip = key[0], key[1], key[2]
-            found = checked[key] = self._check_segment(a, b, horizontal, skip, strict, own)
-            if not found:
-                return False
+            a = b
+        if unknown is not None:
+            check = self._check_segment
+            for key, horizontal in unknown:
+                found = checked[key] = check(key[0], key[1], horizontal, key[2], strict, own)
+                if not found:
+                    return False
         return True
 
     # ---- search ------------------------------------------------------------------------
@@ -350,8 +403,11 @@ class Router:
         return path
 
     def _free(self, node: Node, ports: list[tuple[str, float, float]], reuse: bool) -> list[tuple[str, float, float]]:
-        free = [p for p in ports if p[0] not in node.used]
-        return free + [p for p in ports if p[0] in node.used] if reuse else free
+        used = node.used
+        if not used:
+            return list(ports)
+        free = [p for p in ports if p[0] not in used]
+        return free + [p for p in ports if p[0] in used] if reuse else free
 
     def _lanes(self, column: int) -> tuple[list[float], list[float], float]:
         """Corridor positions right and left of the symbols of a column, and its centre.
@@ -469,9 +525,12 @@ class Router:
 
     def _clear(self, x: float, y0: float, y1: float) -> bool:
         """No symbol on a vertical run, apart from the one a port sits on (touched, never crossed)."""
-        lo, hi = min(y0, y1) + 0.05, max(y0, y1) - 0.05
-        return not any(x0 < x < x1 and min(hi, b1) - max(lo, b0) > EPS and not (b0 < y0 < b1 or b0 < y1 < b1)
-                       for _, x0, b0, x1, b1 in self._obstacles_x.at(x))
+        lo, hi = (y0 + 0.05, y1 - 0.05) if y0 <= y1 else (y1 + 0.05, y0 - 0.05)
+        for _, x0, b0, x1, b1 in self._obstacles_x.at(x):
+            if x0 < x < x1 and (hi if hi < b1 else b1) - (lo if lo > b0 else b0) > EPS \
+                    and not (b0 < y0 < b1 or b0 < y1 < b1):
+                return False
+        return True
 
     def _channel(self, s: Node, t: Node, ports: _Ports, strict: bool,
                  budget: int = CHANNEL_BUDGET) -> Iterator[tuple[list[Point], tuple[str, str]]]:
@@ -493,43 +552,55 @@ class Router:
         corridors = self._corridors(near, ports.toward or 1)
         found = 0
         spent = [0]  # every path checked counts against the budget
+        ends_named = (s.key, t.key)
+        path_ok = self._path_ok
 
         def ok(points: list[Point], a: str, b: str) -> bool:
             spent[0] += 1
             path = simplify(points)
-            return path is not None and self._path_ok(path, a, b, strict)
+            return path is not None and path_ok(path, a, b, strict)
         for exit_kind, p, exit_zone in exits:
+            p_at = p[1:]
+            p_side = side_direction(p[0]) if exit_kind == "h" else 0
             for entry_kind, q, entry_zone in entries:
                 if exit_kind == "v" and entry_kind == "v" and exit_zone is entry_zone:
                     for y in exit_zone.candidates(True):
-                        path = simplify([p[1:], (p[1], y), (q[1], y), q[1:]])
-                        if path and self._path_ok(path, s.key, t.key, strict):
+                        path = simplify([p_at, (p[1], y), (q[1], y), q[1:]])
+                        if path and path_ok(path, s.key, t.key, strict):
                             found += 1
                             yield path, (p[0], q[0])
                             if found >= CHANNEL_CANDIDATES:
                                 return
                     continue
+                q_at = q[1:]
+                q_side = side_direction(q[0]) if entry_kind == "h" else 0
+                shared = None  # what every corridor of this exit and entry shares, worked out at the first
                 for xv in corridors:
                     if spent[0] >= budget:
                         return
-                    if exit_kind == "h" and (xv - p[1]) * side_direction(p[0]) <= 0.5:
+                    if exit_kind == "h" and (xv - p[1]) * p_side <= 0.5:
                         continue
-                    if entry_kind == "h" and (xv - q[1]) * side_direction(q[0]) <= 0.5:
+                    if entry_kind == "h" and (xv - q[1]) * q_side <= 0.5:
                         continue
+                    if shared is None:
+                        y_from = (exit_zone.lo + exit_zone.hi) / 2 if exit_kind == "v" else p[2]
+                        y_to = (entry_zone.lo + entry_zone.hi) / 2 if entry_kind == "v" else q[2]
+                        # The stretch between the two gaps is part of every route through a corridor.
+                        core_lo, core_hi = sorted((_edge(exit_zone, y_to, p[2]), _edge(entry_zone, y_from, q[2])))
+                        shared = (y_from, y_to, core_lo, core_hi,
+                                  exit_zone.candidates(None) if exit_kind == "v" else (),
+                                  entry_zone.candidates(entry_zone is t.above) if entry_kind == "v" else ())
+                    y_from, y_to, core_lo, core_hi, from_tracks, to_tracks = shared
                     # Zones hold no symbols, so whether this corridor is blocked hardly depends on the
                     # exact tracks: test it once with the middle of each gap and skip it if it is.
-                    y_from = (exit_zone.lo + exit_zone.hi) / 2 if exit_kind == "v" else p[2]
-                    y_to = (entry_zone.lo + entry_zone.hi) / 2 if entry_kind == "v" else q[2]
-                    if not self._path_ok([(xv, y_from), (xv, y_to)], "", "", strict=False):
+                    if not path_ok([(xv, y_from), (xv, y_to)], "", "", False):
                         continue
-                    # The stretch between the two gaps is part of every route through this corridor.
-                    core = sorted((_edge(exit_zone, y_to, p[2]), _edge(entry_zone, y_from, q[2])))
-                    if strict and not self._parallel_free(xv, *core, (s.key, t.key)):
+                    if strict and not self._parallel_free(xv, core_lo, core_hi, ends_named):
                         continue
-                    starts = ([p[1:], (p[1], y1), (xv, y1)] for y1 in exit_zone.candidates(None)) \
-                        if exit_kind == "v" else [[p[1:], (xv, p[2])]]
-                    ends = [[(xv, q[2]), q[1:]]] if entry_kind == "h" else \
-                        ([(xv, y2), (q[1], y2), q[1:]] for y2 in entry_zone.candidates(entry_zone is t.above))
+                    starts = ([p_at, (p[1], y1), (xv, y1)] for y1 in from_tracks) \
+                        if exit_kind == "v" else [[p_at, (xv, p[2])]]
+                    ends = [[(xv, q[2]), q_at]] if entry_kind == "h" else \
+                        ([(xv, y2), (q[1], y2), q_at] for y2 in to_tracks)
                     # Each end of the route is checked on its own first; only good pairs are joined.
                     # Both lazily: most corridors are settled by their first free head.
                     heads = (h for h in starts if ok(h, s.key, ""))
@@ -540,7 +611,7 @@ class Router:
                         for tail in tails:
                             path = simplify(head + tail)
                             spent[0] += 1
-                            if path and self._path_ok(path, s.key, t.key, strict):
+                            if path and path_ok(path, s.key, t.key, strict):
                                 found += 1
                                 yield path, (p[0], q[0])
                                 if found >= CHANNEL_CANDIDATES:
@@ -567,12 +638,18 @@ class _Index:
         return range(int((lo - NEAR) // BAND), int((hi + NEAR) // BAND) + 1)
 
     def add(self, item: tuple, lo: float, hi: float) -> None:
-        for key in self._keys(lo, hi):
-            self._bands.setdefault(key, []).append(item)
+        bands = self._bands
+        for key in range(int((lo - NEAR) // BAND), int((hi + NEAR) // BAND) + 1):
+            found = bands.get(key)
+            if found is None:
+                bands[key] = [item]
+            else:
+                found.append(item)
 
     def remove(self, item: tuple, lo: float, hi: float) -> None:
-        for key in self._keys(lo, hi):
-            self._bands[key].remove(item)
+        bands = self._bands
+        for key in range(int((lo - NEAR) // BAND), int((hi + NEAR) // BAND) + 1):
+            bands[key].remove(item)
 
     def at(self, v: float) -> list | tuple:
         """The items filed where v lies (each once), a few of them farther away than NEAR."""

@@ -108,21 +108,29 @@ def text_layout(text: str, size_pt: float, bold: bool, italic: bool, width_mm: f
     Lines break at spaces, at newlines, and inside a word only when the word alone is wider
     than the line, the way word processors do.
     """
+    return _wrap(text, size_pt, bold, italic, width_mm, align, True)
+
+
+def _wrap(text: str, size_pt: float, bold: bool, italic: bool, width_mm: float, align: str,
+          place: bool) -> tuple[QTextLayout, float]:
+    """text_layout(); with place False the lines are only broken and counted, not positioned (to measure)."""
     font = _layout_font(size_pt, bold, italic)
     text = text.replace("\r\n", "\n").replace("\n", "\u2028")
     layout = QTextLayout(text, font, _reference_device())
     layout.setTextOption(_text_option(align))
     width = max(width_mm, 0.5) * REF_PX_PER_MM
+    slash = "/" in text  # only a "/" can need a break moved
     y = 0.0
     layout.beginLayout()
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
+    line = layout.createLine()
+    while line.isValid():
         line.setLineWidth(width)
-        _no_break_after_slash(text, line, width)
-        line.setPosition(QPointF(0.0, y))
+        if slash:
+            _no_break_after_slash(text, line, width)
+        if place:
+            line.setPosition(QPointF(0.0, y))
         y += line.height()
+        line = layout.createLine()
     layout.endLayout()
     if y <= 0:
         y = QFontMetricsF(font, _reference_device()).height()
@@ -148,7 +156,7 @@ def _no_break_after_slash(text: str, line, width: float) -> None:
 @lru_cache(maxsize=50_000)
 def text_height(text: str, size_pt: float, width_mm: float, bold: bool) -> float:
     """Height in mm of a paragraph wrapped at width_mm; italic never changes where lines break here."""
-    return text_layout.__wrapped__(text, size_pt, bold, False, width_mm)[1]
+    return _wrap(text, size_pt, bold, False, width_mm, "left", False)[1]
 
 
 def qt_measure() -> Measure:
