@@ -540,8 +540,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder pustaka; bawaannya pustaka yang dibuka jendela SOP Desk (SOPDESK_HOME dihormati)",
     )
     sync_options.add_argument("--remote", metavar="FOLDER|URL", help="pustaka bersama: folder atau alamat git")
+    sync_options.add_argument("--pengguna", metavar="NAMA",
+                              help="nama penyusun yang dicatat pada perubahan; bawaannya nama di Preferensi")
+    sync_options.add_argument(
+        "--akun", metavar="NAMA",
+        help="nama pengguna di server git (alamat http/https); kata sandinya dibaca dari variabel lingkungan "
+        f"{SYNC_PASSWORD_ENV} atau ditanyakan bila dijalankan di terminal, tidak pernah dari baris perintah",
+    )
     syncing.set_defaults(handler=run_sync)
     return parser
+
+
+SYNC_PASSWORD_ENV = "SOPDESK_SYNC_PASSWORD"
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -551,9 +561,18 @@ def run_sync(args: argparse.Namespace) -> int:
     from .sync import SyncError, sync_library
 
     root = Path(args.pustaka) if args.pustaka else user_library_dir()
-    user = ini_value(settings_file(), "pengguna", "nama")
+    user = args.pengguna if args.pengguna is not None else ini_value(settings_file(), "pengguna", "nama")
+    account = args.akun or ""
+    password = os.environ.get(SYNC_PASSWORD_ENV, "")
+    if account and not password and sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        try:
+            password = getpass.getpass(f"Kata sandi {account} untuk pustaka bersama: ")
+        except EOFError:
+            password = ""
     try:
-        result = sync_library(root, remote=args.remote or "", user=user)
+        result = sync_library(root, remote=args.remote or "", user=user, username=account, password=password)
     except SyncError as exc:
         raise CliError(str(exc)) from None
     except StorageError as exc:

@@ -91,7 +91,12 @@ def read_library_bytes(path: Path) -> bytes:
 
 def read_document(path: Path) -> tuple[Sop, dict[str, Any]]:
     """An SOP file and its raw JSON; StorageError names the file when it cannot be read."""
-    raw = read_library_bytes(path)
+    return parse_document(read_library_bytes(path), path)
+
+
+def parse_document(raw: bytes, path: Path) -> tuple[Sop, dict[str, Any]]:
+    """An SOP and its JSON from bytes (a file already read, or a version in the repository); StorageError names
+    `path` when the bytes are not an SOP."""
     try:
         data = parse_json_text(raw.decode("utf-8-sig"), path.name)
         return sop_from_data(data), data

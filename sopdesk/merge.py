@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import AbstractSet, Any, Callable
 
 from .diff import PAGE_LABELS, STEP_FIELD_LABELS, _target_text, identity_values
 from .labels import BOX_TITLES, IDENTITY_LABELS, SYMBOL_NAMES, format_date
@@ -272,12 +272,13 @@ def _touch(a: _Edit, b: _Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _merge_list(base: list[str], ours: list[str], theirs: list[str]
+def _merge_list(base: list[str], ours: list[str], theirs: list[str], take_theirs: AbstractSet[int] = frozenset()
                 ) -> tuple[list[str], list[tuple[int, list[str], list[str], list[str]]]]:
     """The merged list and its conflicts as (base position, base items, our items, their items).
 
     Items added on either side are kept (ours first where both added at one place); an item removed on
-    one side is removed unless the other side changed it (a conflict, where our version is kept).
+    one side is removed unless the other side changed it (a conflict, where our version is kept, or theirs
+    for the conflicts numbered in `take_theirs`, 0 = the first in list order).
     """
     if ours == theirs or theirs == base:
         return list(ours), []
@@ -312,7 +313,7 @@ def _merge_list(base: list[str], ours: list[str], theirs: list[str]
             # Both sides added items at the same place: keep both, ours first.
             result += ours_part + [x for x in theirs_part if x not in ours_part]
         else:
-            result += ours_part
+            result += theirs_part if len(clashes) in take_theirs else ours_part
             clashes.append((start, base[start:end], ours_part, theirs_part))
     result += base[at:]
     return result, clashes

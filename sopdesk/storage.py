@@ -8,7 +8,12 @@ Layout of a library folder (the SOP files are the truth; everything else can be 
     catalog.json            tinydb catalogue (id, nomor, nama, unit, updated_at, file stat), flushed on demand
     sops/<stem>.json        current version of each SOP, sopdesk/1 plus "saved_at"
     trash/<stem>.json       SOPs in the Sampah
-    history/<stem>/<revision>.json   earlier versions, one per save (each with who saved it and what changed)
+    sync.git/               a bare git repository: every save, move to the Sampah, restore and purge is a commit
+                            (sopdesk/sync/journal.py), and Riwayat versi reads its history (sopdesk/sync/history.py);
+                            a sync shares it (sopdesk/sync/engine.py)
+    history/<stem>/<revision>.json   earlier versions from before the repository (kept and listed forever), and a
+                            replaced version the repository does not hold (its commit failed)
+    riwayat.tertunda        file stems saved while their commit failed; the next commit or open catches up
     revisions/<stem>/<revisi>.json   revisions that were in force, kept read-only ("Buat revisi"), sopdesk/1
     recovery/<stem>.json    unsaved edits, written while the user types
     session.open            present while a window has the library open for writing; left behind by a crash
@@ -17,12 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import stat as stat_mode
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +68,9 @@ from .library_files import (  # noqa: F401 - StorageError, LibraryReadOnly and M
     encode_native,
     failing_as,
     os_message,
+    parse_document,
     read_document,
+    read_library_bytes,
     skipped_message,
     too_large,
 )
@@ -202,11 +211,25 @@ def _saved_at_of(data: Any, path: Path, mtime_ns: int | None = None) -> dt.datet
     return moment
 
 
+def _holding_mutex(method):
+    """Run a method of Library while holding library.mutex (see Library.__init__)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.mutex:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 # ---- the library ---------------------------------------------------------------------------------
 
 
 class Library:
     """One library folder, opened for writing by one window at a time (others get read_only)."""
+
+    # Riwayat versi reads the repository's history (sync.git): a sync need not copy replaced versions to history/.
+    HISTORY_FROM_GIT = True
 
     def __init__(self, root: Path, lock: HeldLock | None, read_only_reason: str = "") -> None:
         self.root = root
@@ -227,6 +250,17 @@ class Library:
         # The version last saved or loaded per SOP, with its file's (mtime, size): the change log of the next
         # save compares with it instead of reading that file back, while the file is still the one it names.
         self._saved_copies: dict[str, tuple[tuple[int, int], Sop]] = {}
+        # Held by every method that writes the library's files, its catalogue or its repository's head; a sync
+        # running in another thread holds it while it touches them, so a save never interleaves with it.
+        self.mutex = threading.RLock()
+        self._repo: Any = None  # the LibraryRepo, opened on first use (see repo)
+        self._reader: Any = None  # a read-only window's look at sync.git, for Riwayat versi (never written)
+        self._crashed = False  # the last session that wrote did not end cleanly (session.open was left)
+        self._touched: set[str] | None = None  # at open: file stems reconcile found changed or gone since the catalogue
+        self._last_user = ""  # the name the last save was given: the author of a move to the Sampah
+        # Why the last commit to the repository failed (Indonesian), "" while commits go through.
+        self.history_error = ""
+        self.history_started = False  # this open made the repository's first commit (an existing library converted)
 
     # ---- opening and closing ----------------------------------------------------------------
     @classmethod
@@ -276,8 +310,12 @@ class Library:
             self._db = TinyDB(catalog, storage=FlushingCache(AtomicJSONStorage), read_only=self.read_only,
                               start_empty=True)
             docs = []
+        self._touched = set()
         self._reconcile(docs)
+        touched, self._touched = self._touched, None
         self._check_recovery_copies()
+        if not self.read_only:
+            self._start_history(touched)
         try:
             self.flush()
         except StorageError as exc:
@@ -290,6 +328,7 @@ class Library:
             remove_stale_temps(folder)
         marker = self.root / SESSION_MARKER
         if marker.exists():
+            self._crashed = True
             # The last session crashed. Only then are the thousands of history folders worth a look:
             # reading them all on every start would cost seconds on a cold hard disk.
             for kept in (HISTORY, REVISIONS):
@@ -348,6 +387,8 @@ class Library:
                                                                               stat.st_size):
                     seen.add(stem)
                     continue
+                if self._touched is not None:
+                    self._touched.add(stem)
                 try:
                     sop, data = read_document(path)
                 except StorageError as exc:
@@ -363,6 +404,8 @@ class Library:
                 seen.add(stem)
                 self._record(sop, _saved_at_of(data, path, stat.st_mtime_ns), stat, trashed=place == TRASH)
         gone = [doc.doc_id for stem, doc in by_stem.items() if stem not in seen]
+        if self._touched is not None:
+            self._touched.update(stem for stem in by_stem if stem not in seen)
         if gone:
             table.remove(doc_ids=gone)
             self._doc_ids = {sop_id: doc_id for sop_id, doc_id in self._doc_ids.items() if doc_id not in gone}
@@ -383,6 +426,35 @@ class Library:
             fsync_dir(folder)
             fsync_dir(trashed.parent)
 
+    @_holding_mutex
+    def rescan(self) -> None:
+        """Bring the catalogue in line with sops/ and trash/, as opening does (after a sync wrote files)."""
+        if self._db is None or self._closed:
+            return
+        self.damaged = [item for item in self.damaged if item[0].parent.name not in (SOPS, TRASH)]
+        self._reconcile(self._table().all())
+        try:
+            self.flush()
+        except StorageError:
+            pass  # the catalogue only speeds up listing; the next flush tries again
+
+    @property
+    def repo(self):
+        """The library's repository (sopdesk.sync.repo.LibraryRepo, in sync.git); None while read-only.
+
+        One object per library: the sync engine uses this one. Made on first use when it is not there yet
+        (OSError, or a dulwich error for a damaged repository, when that fails).
+        """
+        if self.read_only or self._closed:
+            return None
+        with self.mutex:
+            if self._repo is None:
+                from .sync.repo import LibraryRepo
+
+                self._repo = LibraryRepo(self.root)
+            return self._repo
+
+    @_holding_mutex
     def flush(self) -> None:
         """Write the catalogue now (the SOP files are always written at once)."""
         if self.read_only or self._db is None:
@@ -394,6 +466,7 @@ class Library:
             with failing_as("menyimpan katalog", self.root / CATALOG_NAME):
                 cache.flush()
 
+    @_holding_mutex
     def close(self) -> None:
         if self._closed:
             return
@@ -411,6 +484,10 @@ class Library:
                     pass  # a leftover marker only costs the next start a look through the history folders
         finally:
             self._closed = True
+            for repo in (self._repo, self._reader):
+                if repo is not None:
+                    repo.close()
+            self._repo = self._reader = None
             if self._db is not None:
                 self._db.storage.storage.read_only = True  # already flushed; close must not write a second time
                 self._db.close()
@@ -457,6 +534,7 @@ class Library:
     def list_trash(self) -> list[CatalogEntry]:
         return self._entries(trashed=True)
 
+    @_holding_mutex
     def _entries(self, trashed: bool) -> list[CatalogEntry]:
         # The window asks for the listing several times per change (library panel, links, duplicate
         # nomor); it is built once per change of the catalogue, since only this object writes it.
@@ -543,12 +621,15 @@ class Library:
             return None
         return kept[1] if kept[0] == (stat.st_mtime_ns, stat.st_size) else None
 
+    @_holding_mutex
     def save(self, sop: Sop, user: str = "", note: str = "") -> CatalogEntry:
-        """Write the SOP as its current version; the version it replaces goes to its history first.
+        """Write the SOP as its current version, then commit it to the library's repository (Riwayat versi).
 
         The file records who saved it (`user`, the name in Preferensi) and which fields changed against the
-        version it replaces; history keeps both with each version. Saving a revision in force (Berlaku) marks
-        the earlier revisions kept in revisions/ that were still in force as Diganti.
+        version it replaces; the commit has that name as its author and those fields in its message. The
+        version it replaces is kept: in the repository (the head holds it), else copied to history/ first.
+        When the commit cannot be made the save still stands (see sopdesk/sync/journal.py). Saving a revision
+        in force (Berlaku) marks the earlier revisions kept in revisions/ that were still in force as Diganti.
         """
         self._check_writable()
         target = self._sop_path(sop.id)
@@ -556,9 +637,14 @@ class Library:
         previous = target if target.exists() else in_trash if in_trash.exists() else None
         saved_at = _now()
         changes = changed_fields(None, sop)
+        replaced: tuple[bytes, dt.datetime] | None = None  # the version this save replaces, held by the head
         if previous is not None:
             known = self._saved_copy(sop.id, previous)
-            old_saved_at, old_data = self._archive(sop.id, previous)
+            old_raw, old_saved_at, old_data = self._read_previous(previous)
+            if old_raw is not None and not self._head_holds(sop.id, old_raw):
+                self._keep_in_history(sop.id, old_raw, old_saved_at)
+            elif old_raw is not None:
+                replaced = (old_raw, old_saved_at)
             # Strictly later than the version it replaces: revision ids are made from these times.
             saved_at = max(saved_at, old_saved_at + dt.timedelta(microseconds=1))
             changes = changed_fields(known, sop) if known is not None else _changes_since(old_data, sop)
@@ -580,26 +666,39 @@ class Library:
             stat = target.stat()
         self._keep_copy(sop, stat, cleaned=bool(cleaned))
         entry = self._record(sop, saved_at, stat, trashed=False)
+        self._last_user = user
+        title = f"{_shown(sop)}: {'disimpan' if previous is not None else 'SOP baru'}"
+        facts = None if cleaned else {"nomor": sop.identity.nomor, "nama": sop.identity.nama,
+                                      "saved_at": data["saved_at"], "saved_by": data["saved_by"], "changes": changes}
+        if not self._commit(sop.id, SOPS, raw, user, title, changes, facts) and replaced is not None:
+            # The head still holds the replaced version, but a repository that cannot commit may be damaged.
+            try:
+                self._keep_in_history(sop.id, *replaced)
+            except StorageError:
+                pass  # the save stands; the head holds that version all the same
         for record in self._staged_records.pop(sop.id, []):
             self._write_record(sop.id, record)
         if sop.lifecycle.status is Status.BERLAKU:
             self._supersede_records(sop)
         return dataclasses.replace(entry, cleaned=tuple(cleaned)) if cleaned else entry
 
-    def _archive(self, sop_id: str, current: Path) -> tuple[dt.datetime, Any]:
-        """Copy the current file into history; returns when that version was saved, and its JSON (None if damaged)."""
+    def _read_previous(self, current: Path) -> tuple[bytes | None, dt.datetime, Any]:
+        """The version a save replaces: its bytes (None for a FIFO or device), when it was saved, its JSON (or None)."""
         try:
             # No size limit here: whatever the user has under this name is kept, however big.
             raw = read_regular_file(current, 1 << 40)
         except NotRegularFile:
-            return _now(), None  # a FIFO or a device holds no earlier version to keep
+            return None, _now(), None  # a FIFO or a device holds no earlier version to keep
         except OSError as exc:
             raise StorageError(os_message("membaca", current, exc)) from exc
         try:
             data = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             data = None  # a damaged file is still kept, byte for byte
-        saved_at = _saved_at_of(data, current)
+        return raw, _saved_at_of(data, current), data
+
+    def _keep_in_history(self, sop_id: str, raw: bytes, saved_at: dt.datetime) -> None:
+        """Copy a version into history/ (the folder of Riwayat versi before the repository, and its fallback)."""
         folder = self.root / HISTORY / file_stem(sop_id)
         kept = folder / f"{_revision_id(saved_at)}.json"
         # Already there when an earlier save died after archiving: same version, same name.
@@ -607,7 +706,6 @@ class Library:
             with failing_as("menyimpan riwayat", kept):
                 folder.mkdir(exist_ok=True)
                 atomic_write_bytes(kept, raw)
-        return saved_at, data
 
     def duplicate(self, sop_id: str) -> Sop:
         """A copy under a new id, named "Salinan …", not saved: the editor opens it as a new SOP."""
@@ -619,21 +717,32 @@ class Library:
         return twin
 
     # ---- Sampah ---------------------------------------------------------------------------
-    def trash(self, sop_id: str) -> None:
+    @_holding_mutex
+    def trash(self, sop_id: str, user: str = "") -> None:
+        """Move an SOP to the Sampah: a commit (author `user`, else the name of this session's last save)."""
         self._check_writable()
         self._move(self._sop_path(sop_id), self._trash_path(sop_id))
         self._set_trashed(sop_id, True)
+        self._commit_moved(sop_id, TRASH, user, "dipindah ke Sampah")
 
-    def restore(self, sop_id: str) -> None:
+    @_holding_mutex
+    def restore(self, sop_id: str, user: str = "") -> None:
+        """Take an SOP out of the Sampah: a commit, as trash()."""
         self._check_writable()
         target = self._sop_path(sop_id)
         if target.exists():
             raise StorageError(f"SOP ini sudah ada di pustaka ({target}); salinan di Sampah tidak dipulihkan.")
         self._move(self._trash_path(sop_id), target)
         self._set_trashed(sop_id, False)
+        self._commit_moved(sop_id, SOPS, user, "dipulihkan dari Sampah")
 
-    def purge(self, sop_id: str) -> None:
-        """Delete for good an SOP in the Sampah, with its history."""
+    @_holding_mutex
+    def purge(self, sop_id: str, user: str = "") -> None:
+        """Delete for good an SOP in the Sampah, with its history/ folder and its revision records.
+
+        The commit takes it out of the repository's current tree; the earlier commits still hold its versions
+        (and the shared repository's, once it was synced): git keeps what was committed.
+        """
         self._check_writable()
         path = self._trash_path(sop_id)
         if not path.exists():
@@ -645,12 +754,18 @@ class Library:
             if folder.exists():
                 with failing_as("menghapus", folder):
                     shutil.rmtree(folder)
+        try:
+            _sop, data = read_document(path)
+            title = f"{_shown(_sop)}: dihapus permanen"
+        except StorageError:
+            title = f"{file_stem(sop_id)}: dihapus permanen"
         with failing_as("menghapus", path):
             path.unlink()
             fsync_dir(path.parent)
         doc_id = self._doc_ids.pop(sop_id, None)
         if doc_id is not None:
             self._table().remove(doc_ids=[doc_id])
+        self._commit(sop_id, None, None, user or self._last_user, title, ())
 
     def _move(self, source: Path, target: Path) -> None:
         if not source.exists():
@@ -660,31 +775,256 @@ class Library:
             fsync_dir(target.parent)
             fsync_dir(source.parent)
 
+    # ---- the repository: every save is a commit (sopdesk/sync/journal.py) ------------------------
+    def _start_history(self, touched: set[str]) -> None:
+        """At a writable open: make the repository once (a first commit of every file); catch up when needed.
+
+        A full catch-up after a crash (session.open was left) or after a commit that failed (the pending list);
+        else only the files the catalogue did not know (changed or removed by hand, or written by a sync).
+        """
+        from .sync import journal
+
+        pending = journal.Journal(self.root)
+        try:
+            if self._crashed:
+                journal.remove_repository_debris(self.root)
+            fresh = not journal.has_repository(self.root)
+            # A repository from before every save was a commit (made by the first sync) lacks the saves since.
+            upgraded = not fresh and not journal.saves_recorded(self.root)
+            if not (fresh or upgraded or self._crashed or touched or pending.exists()) and journal.has_head(self.root):
+                return  # nothing to catch up: the repository (and dulwich) is opened at the first save
+            repo = self.repo
+            if fresh or repo.head() is None:
+                began = _now()
+                journal.catch_up(repo, self.root)
+                self.history_started = True
+                seconds = (_now() - began).total_seconds()
+                if seconds >= 2:
+                    self.notes.append(f"Riwayat versi pustaka ini kini dicatat di {repo.path} ({seconds:.0f} detik, "
+                                      "sekali saja). Versi sebelumnya tetap ada di Riwayat versi.")
+            elif self._crashed or upgraded or pending.exists():
+                journal.catch_up(repo, self.root)
+            elif touched:
+                journal.catch_up(repo, self.root, stems=touched)
+            else:
+                return
+            if fresh or upgraded:
+                journal.mark_saves_recorded(self.root)
+            pending.clear()
+        except Exception as exc:  # noqa: BLE001 - whatever the repository does, the library opens and saves
+            try:
+                pending.add([])  # the next open tries the whole catch-up again
+            except OSError:
+                pass
+            self._history_failed(exc)
+
+    def _history_failed(self, exc: BaseException) -> None:
+        """A commit could not be made: the files stand, the replaced versions go to history/, and the user hears why."""
+        if isinstance(exc, OSError):
+            why = os_message("menulis", self.root / "sync.git", exc)
+        else:
+            why = f"Repositori riwayat {self.root / 'sync.git'} rusak atau tidak dapat dibaca."
+        self.history_error = (f"{why} SOP tetap tersimpan, dan versi yang diganti disimpan di folder history; "
+                              "riwayat menyusul pada pembukaan atau sinkronisasi berikutnya.")
+        if self.history_error not in self.notes:
+            self.notes.append(self.history_error)
+
+    def _head_holds(self, sop_id: str, raw: bytes) -> bool:
+        """True when the repository's head holds these bytes for this SOP (so they need no copy in history/)."""
+        from .sync import journal
+
+        try:
+            repo = self.repo
+            found = journal.entry_in(repo, journal.head_tree(repo), file_stem(sop_id))
+            return found is not None and found.blob == journal.blob_id(raw)
+        except Exception:  # noqa: BLE001 - a repository that cannot answer holds nothing we can count on
+            return False
+
+    def _commit(self, sop_id: str, place: str | None, raw: bytes | None, user: str, title: str,
+                changes: Any, facts: dict[str, Any] | None = None) -> bool:
+        """Commit one SOP's file as it now is (in `place`, with these bytes; None: gone); False when that failed.
+
+        Files whose commit failed earlier in this session (the pending list) go in the same commit.
+        """
+        from .sync import journal
+        from .sync.repo import Entry
+
+        stem = file_stem(sop_id)
+        pending = journal.Journal(self.root)
+        try:
+            repo = self.repo
+            if repo.head() is None:
+                journal.catch_up(repo, self.root, user)  # the first commit was never made: all files at once
+            else:
+                entries = {stem: Entry(place, repo.add_blob(raw)) if place is not None and raw is not None else None}
+                lines = list(changes)
+                late = pending.stems() - {stem} if pending.exists() else set()
+                for other in sorted(late):
+                    try:
+                        entries[other] = journal.read_entry(repo, self.root, other)
+                    except KeyError:
+                        continue
+                if late:
+                    lines.append(f"Menyusul {len(late)} SOP lain yang belum tercatat di riwayat")
+                new = entries[stem]
+                known = {new.blob: facts} if facts is not None and new is not None else None
+                journal.commit_changes(repo, entries, user, journal.message_for(title, lines), known)
+            if pending.exists():
+                pending.clear()
+            self.history_error = ""
+            return True
+        except Exception as exc:  # noqa: BLE001 - the save stands whatever the repository does (see journal.py)
+            try:
+                pending.add([stem])
+            except OSError:
+                pass  # the next open after this session sees the head differ only if it crashed; the files stand
+            self._history_failed(exc)
+            return False
+
+    def _commit_moved(self, sop_id: str, place: str, user: str, what: str) -> None:
+        path = self.root / place / f"{file_stem(sop_id)}.json"
+        try:
+            raw = read_regular_file(path, MAX_SOP_BYTES)
+        except OSError:
+            return  # not an SOP file we can store; the library's own report names it
+        from .sync.journal import shown_name
+
+        self._commit(sop_id, place, raw, user or self._last_user, f"{shown_name(raw, file_stem(sop_id))}: {what}", ())
+
+    def _history_repo(self):
+        """The repository to read Riwayat versi from: this window's, or a read-only look at it; None if none."""
+        if not self.read_only:
+            try:
+                return self.repo
+            except Exception:  # noqa: BLE001 - a damaged repository: history/ alone is listed
+                return None
+        if self._reader is None:
+            from .sync.journal import has_repository
+            from .sync.repo import LibraryRepo
+
+            if has_repository(self.root):
+                try:
+                    self._reader = LibraryRepo(self.root)
+                except Exception:  # noqa: BLE001
+                    return None
+        return self._reader
+
+    def index_history(self) -> None:
+        """Index the commits a sync brought, so that the next Riwayat versi opens at once (sopdesk/sync/history.py).
+
+        For the sync's thread, after the sync; it only reads the repository (and appends to its index file), so it
+        does not hold the mutex. A failure only leaves the work to the next Riwayat versi.
+        """
+        repo = self._history_repo()
+        if repo is None or self.read_only:
+            return
+        from .sync.history import prepare
+
+        try:
+            prepare(repo)
+        except Exception:  # noqa: BLE001 - only a cache
+            pass
+
     # ---- history ----------------------------------------------------------------------------
     def history(self, sop_id: str) -> list[Revision]:
-        """Earlier versions, newest first; one that cannot be read is listed as such (see Revision)."""
-        folder = self.root / HISTORY / file_stem(sop_id)
-        if not folder.is_dir():
-            return []
-        revisions = []
-        for path in folder.glob("*.json"):
-            if is_temp_file(path.name):
-                continue
+        """Earlier versions, newest first: the repository's (git-<commit>) and history/'s (see Revision).
+
+        A version equal to the current file is not an earlier one. One that cannot be read is listed as such.
+        """
+        from .sync import history as git_history
+        from .sync.journal import blob_id
+
+        stem = file_stem(sop_id)
+        current = None
+        for path in (self._sop_path(sop_id), self._trash_path(sop_id)):
             try:
-                sop, data = read_document(path)
-                saved_at = _saved_at_of(data, path)
-            except StorageError as exc:
-                moment = _moment_of_revision(path)
-                revisions.append(Revision(path.stem, _iso(moment), "", f"({DAMAGED_REVISION})", damaged=str(exc)))
+                current = blob_id(read_regular_file(path, MAX_SOP_BYTES))
+                break
+            except OSError:
                 continue
-            revisions.append(Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama,
-                                      saved_by=_saved_by(data), changes=_changes_of(data)))
+        revisions: list[Revision] = []
+        seen = {current}
+        repo = self._history_repo()
+        if repo is not None:
+            try:
+                versions = git_history.versions(repo, stem, persist=not self.read_only)
+            except Exception:  # noqa: BLE001 - a damaged repository: what history/ holds is still listed
+                versions = []
+            for version in versions:
+                if version.blob in seen:
+                    continue
+                seen.add(version.blob)
+                revisions.append(self._git_revision(repo, version))
+        folder = self.root / HISTORY / stem
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                if is_temp_file(path.name):
+                    continue
+                try:
+                    raw = read_library_bytes(path)
+                    if blob_id(raw) in seen:
+                        continue  # the same version is listed from the repository
+                    sop, data = parse_document(raw, path)
+                    saved_at = _saved_at_of(data, path)
+                except StorageError as exc:
+                    moment = _moment_of_revision(path)
+                    revisions.append(Revision(path.stem, _iso(moment), "", f"({DAMAGED_REVISION})", damaged=str(exc)))
+                    continue
+                revisions.append(Revision(path.stem, _iso(saved_at), sop.identity.nomor, sop.identity.nama,
+                                          saved_by=_saved_by(data), changes=_changes_of(data)))
         revisions.sort(key=lambda r: (r.saved_at, r.revision_id), reverse=True)
         return revisions
+
+    def _git_revision(self, repo: Any, version: Any) -> Revision:
+        from .sync.history import index_of
+
+        index = index_of(repo, persist=not self.read_only)
+        facts = index.facts(version.blob)
+        if facts is not None:
+            saved_at = _parse_iso(facts["saved_at"]) or version.when.astimezone(dt.timezone.utc)
+            return Revision(version.revision_id, _iso(saved_at), facts["nomor"], facts["nama"],
+                            saved_by=facts["saved_by"] or version.author, changes=tuple(facts["changes"]))
+        label = self._git_label(version.commit)
+        try:
+            sop, data = parse_document(repo.blob_bytes(version.blob), label)
+        except Exception as exc:  # noqa: BLE001 - a missing or damaged object is a damaged version
+            detail = str(exc) if isinstance(exc, StorageError) else damaged_message(label, "datanya tidak ada")
+            return Revision(version.revision_id, _iso(version.when), "", f"({DAMAGED_REVISION})", damaged=detail,
+                            saved_by=version.author)
+        saved_at = _parse_iso(data.get("saved_at")) or version.when.astimezone(dt.timezone.utc)
+        # Kept by blob id (a version never changes): the next Riwayat versi reads nothing for it.
+        index.add_facts(version.blob, {"nomor": sop.identity.nomor, "nama": sop.identity.nama,
+                                       "saved_at": data.get("saved_at"), "saved_by": _saved_by(data),
+                                       "changes": list(_changes_of(data))})
+        return Revision(version.revision_id, _iso(saved_at), sop.identity.nomor, sop.identity.nama,
+                        saved_by=_saved_by(data) or version.author, changes=_changes_of(data))
+
+    def _git_label(self, commit: bytes) -> Path:
+        return self.root / "sync.git" / f"commit-{commit.decode('ascii')[:12]}"
+
+    def _load_git_version(self, sop_id: str, commit: bytes) -> tuple[Sop, dict[str, Any], Any]:
+        from .sync.history import version_at
+
+        repo = self._history_repo()
+        if repo is None:
+            raise StorageError(f"Riwayat versi pustaka ini ({self.root / 'sync.git'}) tidak dapat dibuka.")
+        try:
+            version, raw = version_at(repo, commit, file_stem(sop_id))
+        except Exception:  # noqa: BLE001 - not there, or the repository is damaged
+            raise StorageError(f"Versi {commit.decode('ascii')[:12]} tidak ada lagi di riwayat pustaka "
+                               f"({self.root / 'sync.git'}).") from None
+        sop, data = parse_document(raw, self._git_label(commit))
+        sop.id = sop_id
+        return sop, data, version
 
     def load_revision(self, sop_id: str, revision_id: str) -> Sop:
         if not _REVISION_ID.fullmatch(revision_id):
             raise StorageError(f"Versi \"{revision_id}\" tidak dikenal.")
+        from .sync.history import commit_of_revision
+
+        commit = commit_of_revision(revision_id)
+        if commit is not None:
+            return self._load_git_version(sop_id, commit)[0]
         path = self.root / HISTORY / file_stem(sop_id) / f"{revision_id}.json"
         if not path.exists():
             raise StorageError(f"Versi {revision_id} tidak ada lagi di riwayat ({path}).")
@@ -692,11 +1032,19 @@ class Library:
         sop.id = sop_id
         return sop
 
+    @_holding_mutex
     def restore_revision(self, sop_id: str, revision_id: str, user: str = "") -> Sop:
-        """Make an earlier version current again; the version it replaces stays in the history."""
+        """Make an earlier version current again: a new save, so a new commit; the version it replaces stays."""
         self._check_writable()
-        sop = self.load_revision(sop_id, revision_id)
-        saved_at = _moment_of_revision(self.root / HISTORY / file_stem(sop_id) / f"{revision_id}.json")
+        from .sync.history import commit_of_revision
+
+        commit = commit_of_revision(revision_id) if _REVISION_ID.fullmatch(revision_id) else None
+        if commit is not None:
+            sop, data, version = self._load_git_version(sop_id, commit)
+            saved_at = _parse_iso(data.get("saved_at")) or version.when
+        else:
+            sop = self.load_revision(sop_id, revision_id)
+            saved_at = _moment_of_revision(self.root / HISTORY / file_stem(sop_id) / f"{revision_id}.json")
         when = f" tersimpan {saved_at.astimezone():%d-%m-%Y %H.%M}"
         self.save(sop, user, note=f"Versi{when} dipulihkan")
         return sop
@@ -720,6 +1068,7 @@ class Library:
     def _records_folder(self, sop_id: str) -> Path:
         return self.root / REVISIONS / file_stem(sop_id)
 
+    @_holding_mutex
     def begin_revision(self, sop: Sop, today: dt.date, user: str = "") -> Sop:
         """ "Buat revisi": keep `sop` (in force) as a read-only record and save the draft of its next revision.
 
@@ -733,6 +1082,7 @@ class Library:
         self.save(draft, user)
         return draft
 
+    @_holding_mutex
     def record_revision(self, sop: Sop) -> str:
         """Keep `sop` as the record of its revision; returns the record's key. The same content is kept once."""
         self._check_writable()
@@ -883,6 +1233,7 @@ class Library:
                 atomic_write_bytes(path, raw)
 
     # ---- recovery copies ---------------------------------------------------------------------
+    @_holding_mutex
     def write_recovery(self, sop: Sop) -> list[str]:
         """Keep unsaved edits on disk so a crash does not lose them; returns the fields whose text was cleaned."""
         self._check_writable()
@@ -929,6 +1280,7 @@ class Library:
         found.sort(key=lambda pair: pair[0], reverse=True)
         return [sop for _moment, sop in found]
 
+    @_holding_mutex
     def discard_recovery(self, sop_id: str) -> None:
         self._check_writable()
         path = self.root / RECOVERY / f"{file_stem(sop_id)}.json"
@@ -950,6 +1302,12 @@ def _changes_of(data: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(item for item in value if isinstance(item, str))
+
+
+def _shown(sop: Sop) -> str:
+    """ "nomor nama" of an SOP, for commit messages."""
+    parts = [sop.identity.nomor.strip(), sop.identity.nama.strip()]
+    return " ".join(part for part in parts if part) or "SOP tanpa nama"
 
 
 def _changes_since(old_data: Any, sop: Sop) -> list[str]:

@@ -5,6 +5,8 @@ Usage: storage_worker.py MODE LIBRARY FIXTURE
   save-loop   print "ready", then save SOPs forever: "begin <id> <version>" before each save,
               "saved <id> <version>" after it returns
   save-exit   save three SOPs, trash one, write a recovery copy, then exit without closing (no catalogue flush)
+  save-die-before-commit   save the fixture twice as "Versi satu" and "Versi dua" by "Ani", then save it as
+              "Versi tiga" by "Budi" and die once its file is written, before its commit (prints "written")
 """
 from __future__ import annotations
 
@@ -67,10 +69,29 @@ def save_exit(library: Library, fixture: str) -> None:
     os._exit(0)  # no close(): the catalogue in memory is never flushed
 
 
+def save_die_before_commit(library: Library, fixture: str) -> None:
+    from sopdesk.sync import journal
+
+    sop = read_sop_json(fixture)
+    sop.id = "matisebelumcommit"
+    for nama in ("Versi satu", "Versi dua"):
+        sop.identity.nama = nama
+        library.save(sop, "Ani")
+
+    def die(*_args, **_kwargs):
+        print("written", flush=True)
+        os._exit(9)  # killed between the file write and the commit
+
+    journal.commit_changes = die
+    sop.identity.nama = "Versi tiga"
+    library.save(sop, "Budi")
+
+
 def main() -> None:
     mode, root, fixture = sys.argv[1:4]
     library = Library.open(root)
-    {"hold": hold, "save-loop": save_loop, "save-exit": save_exit}[mode](library, fixture)
+    {"hold": hold, "save-loop": save_loop, "save-exit": save_exit,
+     "save-die-before-commit": save_die_before_commit}[mode](library, fixture)
 
 
 if __name__ == "__main__":

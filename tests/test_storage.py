@@ -31,6 +31,7 @@ from sopdesk.storage import (
 )
 
 from .conftest import FIXTURES_DIR, ROOT, load_fixture
+from .history_helpers import commits_fail, legacy_library, snapshot_matches_files
 
 WORKER = Path(__file__).with_name("storage_worker.py")
 ARSIP = FIXTURES_DIR / "contoh-peminjaman-arsip.json"
@@ -245,6 +246,10 @@ def test_killing_the_app_mid_save_never_loses_a_saved_sop(root):
             assert set(saved) <= set(shown)
             for sop_id, entry in shown.items():
                 assert entry.nama == lib.load(sop_id).identity.nama
+                # Riwayat versi still reads the repository, wherever in a commit the kill landed.
+                assert all(not r.damaged for r in lib.history(sop_id))
+        # The open after the kill caught up: the repository's head holds every file as it is.
+        assert snapshot_matches_files(root)
     print(f"{temps_found_after_kill} of {KILL_ROUNDS} kills left a temp file behind, all cleaned at open")
 
 
@@ -324,10 +329,16 @@ def fail_writes_after(monkeypatch, good_calls: int, error: OSError) -> None:
     monkeypatch.setattr(os, "write", write)
 
 
-@pytest.mark.parametrize("good_calls", [0, 1], ids=["history-copy-fails", "new-version-fails"])
-def test_a_full_disk_keeps_the_previous_version_and_leaves_no_temp_file(library, root, monkeypatch, good_calls):
+@pytest.mark.parametrize("committed, good_calls", [(True, 0), (False, 0), (False, 1)],
+                         ids=["new-version-fails", "history-copy-fails", "new-version-fails-after-history-copy"])
+def test_a_full_disk_keeps_the_previous_version_and_leaves_no_temp_file(library, root, monkeypatch, committed,
+                                                                         good_calls):
     sop = arsip("Versi tersimpan")
-    library.save(sop)
+    if committed:
+        library.save(sop)  # the repository holds this version: nothing is copied to history/ first
+    else:
+        with commits_fail():
+            library.save(sop)  # not in the repository: the next save copies it to history/ before writing
     sop.identity.nama = "Versi yang gagal"
     with monkeypatch.context() as patch:
         fail_writes_after(patch, good_calls, OSError(errno.ENOSPC, "No space left on device"))
@@ -340,6 +351,7 @@ def test_a_full_disk_keeps_the_previous_version_and_leaves_no_temp_file(library,
     assert temp_files(root) == []
     library.save(sop)  # space freed: the same save now works
     assert library.load(sop.id).identity.nama == "Versi yang gagal"
+    assert [r.nama for r in library.history(sop.id)] == ["Versi tersimpan"]
 
 
 def test_a_new_sop_that_cannot_be_written_is_not_listed(library, root, monkeypatch):
@@ -465,9 +477,9 @@ def test_files_changed_or_removed_by_hand_are_picked_up_at_open(root):
 
 
 def test_stale_temp_files_are_removed_at_open_and_nothing_else(root):
+    sop = arsip()
+    legacy_library(root, [(sop, ""), (sop, "")])  # history/ as a library from before the repository has it
     with Library.open(root) as lib:
-        sop = arsip()
-        lib.save(sop)
         lib.save(sop)
     (history_dir,) = (root / "history").iterdir()
     stale = [atomic.temp_path_for(root / "sops" / "x.json"), atomic.temp_path_for(history_dir / "y.json"),

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sopdesk import atomic
-from sopdesk.interchange import sop_from_fixture
 from sopdesk.model import Sop
 from sopdesk.storage import (
     CATALOG_NAME,
@@ -21,7 +20,9 @@ from sopdesk.storage import (
     StorageError,
 )
 
-from .conftest import load_fixture
+from sopdesk.sync.history import commit_of_revision, version_at
+
+from .history_helpers import arsip, legacy_library
 
 POSIX = os.name == "posix"
 
@@ -29,13 +30,6 @@ POSIX = os.name == "posix"
 @pytest.fixture
 def root(tmp_path) -> Path:
     return tmp_path / "pustaka"
-
-
-def arsip(nama: str = "") -> Sop:
-    sop = sop_from_fixture(load_fixture("contoh-peminjaman-arsip"))
-    if nama:
-        sop.identity.nama = nama
-    return sop
 
 
 def saved_library(root: Path, *names: str) -> list[Sop]:
@@ -273,8 +267,14 @@ def test_a_deeply_nested_sop_file_is_reported_and_saving_over_it_keeps_its_bytes
         sop.identity.nama = "Disimpan ulang"
         lib.save(sop)
         assert lib.load(sop.id).identity.nama == "Disimpan ulang"
-    kept = [p.read_text(encoding="utf-8") for p in (root / "history" / sop.id).glob("*.json")]
-    assert DEEP in kept
+        # The file changed by hand was committed at open: Riwayat versi lists it as damaged, its bytes kept.
+        (damaged,) = [r for r in lib.history(sop.id) if r.damaged]
+        with pytest.raises(StorageError, match="rusak"):
+            lib.load_revision(sop.id, damaged.revision_id)
+        commit = commit_of_revision(damaged.revision_id)
+        assert commit is not None
+        _version, raw = version_at(lib.repo, commit, sop.id)
+    assert raw.decode("utf-8") == DEEP
 
 
 # ---- 5. text that UTF-8 cannot hold ------------------------------------------------------------------------
@@ -322,12 +322,12 @@ def test_a_damaged_recovery_copy_is_reported_at_start_and_kept(root):
 
 def test_a_damaged_history_version_is_listed_not_dropped(root):
     sop = arsip("Versi satu")
+    versions = []
+    for nama in ("Versi satu", "Versi dua", "Versi tiga"):
+        sop.identity.nama = nama
+        versions.append((sop.clone(), ""))
+    legacy_library(root, versions)  # the versions in history/, as before the repository
     with Library.open(root) as lib:
-        lib.save(sop)
-        sop.identity.nama = "Versi dua"
-        lib.save(sop)
-        sop.identity.nama = "Versi tiga"
-        lib.save(sop)
         (older, oldest) = lib.history(sop.id)
         path = root / "history" / sop.id / f"{oldest.revision_id}.json"
         path.write_bytes(b"\x00rusak")

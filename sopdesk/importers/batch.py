@@ -211,8 +211,9 @@ class Filer:
     changes) to the reason shown in its row.
     """
 
-    def __init__(self, library, decide: Decide, protected: dict[str, str] | None = None) -> None:
+    def __init__(self, library, decide: Decide, protected: dict[str, str] | None = None, user: str = "") -> None:
         self.library = library
+        self.user = user  # the name in Preferensi: the saves are its, in Riwayat versi
         self.decide = decide
         self.protected = dict(protected or {})
         self.known = {e.id: e.nama for e in library.entries()}
@@ -272,7 +273,7 @@ class Filer:
                 row.outcome = Outcome.REPLACED
                 row.note = f"{where}versi sebelumnya disimpan di Riwayat versi."
         try:
-            self.library.save(sop)
+            self.library.save(sop, self.user, note=f"Diimpor dari {source.shown}")
         except StorageError as exc:  # LibraryReadOnly too; both carry an Indonesian message
             row.outcome = Outcome.FAILED
             row.note = f"{where}tidak dapat disimpan ke pustaka: {exc}"

@@ -8,31 +8,52 @@ Per SOP file (by file stem) against the common ancestor of the two heads:
     conflicts/ travels with the commits, so every PC sees that the SOP waits for a decision;
   - deleted (or moved to the Sampah) on one side and edited on the other: the edited one is kept in the
     list, and a conflict is reported.
-Every version a sync replaces on this PC goes to history/ first, as a save does. The sync holds the
-library lock (Library.open) and reopens the library at the end so the catalogue matches the files.
+A version a sync replaces stays in the repository's history (the commit before the merge, and the merge
+commit's second parent for the other PC's), where Riwayat versi finds it.
+
+The library: the window's own (`library=`), or one the sync opens and locks itself (the command line).
+Its mutex is held only while the sync reads or writes the library's files, commits or moves the head;
+never while it talks to the shared repository, so the window keeps saving meanwhile. The network part
+uses a Repo object of its own on the same folder, so it never shares dulwich's caches with the window's.
+
+A shared repository whose history was rewritten by someone else (the commits this PC received or sent
+from it are gone: a force push, a repository re-created with other content at the same place) is refused
+with a message: nothing is changed on either side, and a person decides (restore the shared repository,
+or choose a new empty one, which then gets this PC's library whole). An empty repository at the
+remembered place gets this PC's library; a remembered folder that is gone is refused, not re-created.
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import re
+from collections import deque
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dulwich.client import HTTPProxyUnauthorized, HTTPUnauthorized, LocalGitClient, get_transport_and_path
-from dulwich.errors import GitProtocolError, HangupException, NotGitRepository
+from dulwich.errors import GitProtocolError, HangupException, NotGitRepository, SendPackError
 from dulwich.graph import find_merge_base
+from dulwich.object_store import MissingObjectFinder
+from dulwich.pack import generate_unpacked_objects
+from dulwich.repo import Repo
 
-from ..atomic import atomic_write_bytes, fsync_dir
+from ..atomic import atomic_write_bytes, fsync_dir, fsync_file
 from ..interchange import sop_from_data, sop_to_native
 from ..library_files import StorageError, encode_native, failing_as, os_message
 from ..lifecycle import changed_fields
-from ..storage import HISTORY, Library
+from ..storage import Library
+from .journal import Journal
 from .repo import (
     BRANCH,
     CONFLICTS,
     REMOTE_BRANCH,
+    REPO_DIR,
     Entry,
     Kept,
     LibraryRepo,
@@ -42,6 +63,10 @@ from .repo import (
 )
 
 MESSAGE_LINES = 50
+PHASE_PREPARE = "Menyiapkan perubahan"
+PHASE_FETCH = "Mengambil dari pustaka bersama"
+PHASE_MERGE = "Menggabungkan"
+PHASE_PUSH = "Mengirim"
 MERGED_NOTE = "Digabung otomatis dengan versi dari PC lain"
 
 
@@ -73,6 +98,8 @@ class SyncResult:
     created_remote: bool = False
     location: str = ""  # the shared repository, as shown to the user (no password)
     created_local: bool = False
+    changed_stems: set[str] = field(default_factory=set)  # SOP file stems whose sops/ or trash/ file this sync wrote
+    finished_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())  # set when it ends
 
     def summary(self) -> str:
         text = f"{len(self.received)} SOP diterima, {len(self.sent)} dikirim"
@@ -90,8 +117,12 @@ def _is_url(location: str) -> bool:
     return "://" in location or location.startswith("git@")
 
 
-def prepare_remote(location: str) -> bool:
-    """Make a folder remote usable: a bare repository there on first use. Returns True when one was created."""
+def prepare_remote(location: str, known: bool = False) -> bool:
+    """Make a folder remote usable: a bare repository there on first use. Returns True when one was created.
+
+    `known`: this PC synced with that folder before; then a missing folder is refused rather than made
+    anew (it was moved or deleted, and a new one there would split the office's library in two).
+    """
     if _is_url(location):
         return False
     folder = Path(location)
@@ -110,6 +141,11 @@ def prepare_remote(location: str) -> bool:
     elif not folder.parent.is_dir():
         raise SyncError(f"Pustaka bersama {folder} tidak terjangkau (foldernya tidak ada); perubahan tetap "
                         "tersimpan di PC ini dan dikirim pada sinkronisasi berikutnya.", offline=True)
+    elif known:
+        raise SyncError(f"Pustaka bersama {folder} tidak ada lagi, padahal PC ini pernah bersinkron dengannya "
+                        "(foldernya dipindah atau dihapus); perubahan tetap tersimpan di PC ini. Pilih letak "
+                        "barunya di Preferensi, Pustaka bersama, atau buat folder kosong di sana untuk memulai "
+                        "pustaka bersama baru dari pustaka ini.")
     try:
         init_bare(folder).close()
     except OSError as exc:
@@ -126,42 +162,146 @@ def shown_location(location: str) -> str:
     return f"{match.group(1)}{user}@{match.group(3)}" if user else f"{match.group(1)}{match.group(3)}"
 
 
-def _unreachable(location: str, exc: BaseException) -> SyncError:
+def _remote_full(location: str) -> SyncError:
+    return SyncError(f"Disk pustaka bersama {shown_location(location)} penuh; perubahan tetap tersimpan di PC ini "
+                     "dan dikirim setelah ruang di sana dikosongkan.")
+
+
+def _unreachable(location: str, exc: BaseException, password: str = "") -> SyncError:
+    gone = not _is_url(location) and not Path(location).exists()  # the folder went away while the sync used it
     location = shown_location(location)
-    if isinstance(exc, NotGitRepository):
+    if isinstance(exc, NotGitRepository) and not gone:
         return SyncError(f"{location} bukan pustaka bersama SOP Desk (bukan repositori git).")
-    if isinstance(exc, (HTTPUnauthorized, HTTPProxyUnauthorized)):
-        return SyncError(f"Server pustaka bersama {location} meminta nama pengguna dan kata sandi; tuliskan "
-                         "keduanya di alamatnya (https://nama:sandi@server/...) atau mintalah akses tanpa sandi.")
+    if isinstance(exc, HTTPProxyUnauthorized):
+        return SyncError(f"Proxy jaringan menolak sambungan ke pustaka bersama {location}; periksa pengaturan "
+                         "proxy PC ini bersama pengelola jaringan.")
+    if isinstance(exc, HTTPUnauthorized):
+        if password:
+            return SyncError(f"Server pustaka bersama {location} menolak nama pengguna atau kata sandinya; "
+                             "periksa keduanya di Preferensi, Pustaka bersama.")
+        return SyncError(f"Server pustaka bersama {location} meminta nama pengguna dan kata sandi; isikan keduanya "
+                         "di Preferensi, Pustaka bersama (pada sopdesk sync: --akun dan SOPDESK_SYNC_PASSWORD).")
+    if isinstance(exc, GitProtocolError) and re.search(r"\bresp 403\b", str(exc)):
+        return SyncError(f"Server pustaka bersama {location} menolak akses akun ini; mintalah hak tulis kepada "
+                         "pengelola server.")
     return SyncError(f"Pustaka bersama {location} tidak terjangkau; perubahan tetap tersimpan di PC ini dan "
                      "dikirim pada sinkronisasi berikutnya.", offline=True)
 
 
 _REMOTE_ERRORS = (OSError, GitProtocolError, HangupException, NotGitRepository, HTTPUnauthorized,
                   HTTPProxyUnauthorized)
+_DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def _client(location: str):
-    # A folder stays a folder: a drive letter (C:) or a server share must never be read as a host name.
-    if _is_url(location):
-        return get_transport_and_path(location)
-    return LocalGitClient(), str(Path(location))
+def _disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and (exc.errno in _DISK_FULL or getattr(exc, "winerror", None) == 112)
 
 
-def _fetch(local: LibraryRepo, location: str) -> bytes | None:
+@dataclass
+class _Remote:
+    """Where to sync with, and how to log in there; the password lives only in this object."""
+
+    location: str
+    username: str = ""
+    password: str = ""
+
+    @contextmanager
+    def client(self):
+        # A folder stays a folder: a drive letter (C:) or a server share must never be read as a host name.
+        if not _is_url(self.location):
+            yield LocalGitClient(), str(Path(self.location))
+            return
+        client, path = get_transport_and_path(self.location, username=self.username or None,
+                                              password=self.password or None)
+        try:
+            yield client, path
+        finally:
+            client.close()
+            pool = getattr(client, "pool_manager", None)
+            if pool is not None:
+                pool.clear()  # its connections: a sync in the window's thread must not leave sockets open
+
+
+def _split_credentials(location: str) -> tuple[str, str, str]:
+    """An address with a user name and password in it: (address without the password, user, password)."""
+    match = re.match(r"([a-z][a-z0-9+.-]*://)([^/@]*)@(.*)", location, re.IGNORECASE)
+    if not match:
+        return location, "", ""
+    user, _colon, password = match.group(2).partition(":")
+    from urllib.parse import unquote
+
+    return shown_location(location), unquote(user), unquote(password)
+
+
+def _close_responses(exc: BaseException) -> None:
+    """dulwich raises on an HTTP error (401, 404, ...) without closing the response it got: close it here.
+
+    Else its socket stays open until the garbage collector finds it, in a window that syncs every few minutes.
+    """
     try:
-        client, path = _client(location)
-        result = client.fetch(path, local.repo)
+        from urllib3.response import BaseHTTPResponse
+    except ImportError:
+        return
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, BaseHTTPResponse):
+                value.close()
+        tb = tb.tb_next
+
+
+def _fetch(net: Repo, remote: _Remote) -> bytes | None:
+    """Bring the remote's objects into the library's repository; the remote's head (None when it has none).
+
+    A full disk here is this PC's (the objects are written into sync.git): that OSError goes up as it is.
+    """
+    try:
+        with remote.client() as (client, path):
+            # The remote's head first: when this PC has it already (nothing new there, the usual case for
+            # a sync every few minutes), no fetch is needed, and a fetch would still walk the whole history.
+            head = client.get_refs(path).refs.get(BRANCH)
+            if head is None or head in net.object_store:
+                return head
+            if isinstance(client, LocalGitClient):
+                _fetch_folder(path, net, head)
+                return head
+            result = client.fetch(path, net)
     except _REMOTE_ERRORS as exc:
-        raise _unreachable(location, exc) from None
-    head = result.refs.get(BRANCH)
-    if head is not None:
-        local.repo.refs[REMOTE_BRANCH] = head
-    return head
+        _close_responses(exc)
+        if _disk_full(exc):
+            raise
+        raise _unreachable(remote.location, exc, remote.password) from None
+    return result.refs.get(BRANCH)
 
 
-def _push(local: LibraryRepo, location: str, head: bytes, expected: bytes | None) -> bool:
-    """Send main; False when the remote moved since the fetch (someone pushed in between)."""
+def _fetch_folder(path: str, net: Repo, head: bytes) -> None:
+    """A fetch from a folder: the objects of `head` this repository lacks, as a pack (see _pack_data)."""
+    with Repo(path) as remote:
+        have = {sha for sha in net.refs.as_dict().values() if sha in remote.object_store}
+        count, records = _pack_data(remote, have, {head})
+        net.object_store.add_pack_data(count, records)
+
+
+def _pack_data(repo: Repo, have, want, *, ofs_delta=False, progress=None):
+    """The objects a push sends (a seam the kill-during-push tests wrap).
+
+    As Repo.generate_pack_data, but each object whole: looking for deltas to reuse reads every object of
+    every pack of the repository (seconds at 5,000 SOPs), for SOP files of a few kilobytes.
+    """
+    missing = MissingObjectFinder(repo.object_store, haves=set(have), wants=set(want), shallow=repo.get_shallow(),
+                                  progress=progress)
+    remote_has = missing.get_remote_has()
+    object_ids = list(missing)
+    return len(object_ids), generate_unpacked_objects(repo.object_store, object_ids, reuse_deltas=False,
+                                                      ofs_delta=ofs_delta, other_haves=remote_has,
+                                                      progress=progress)
+
+
+def _push(net: Repo, remote: _Remote, head: bytes, expected: bytes | None) -> bool:
+    """Send main; False when the remote moved since the fetch (someone pushed in between).
+
+    A full disk here is the shared repository's: reported as such, nothing changes on this PC.
+    """
     moved = False
 
     def update_refs(refs: dict) -> dict:
@@ -175,16 +315,30 @@ def _push(local: LibraryRepo, location: str, head: bytes, expected: bytes | None
         return new
 
     def pack_data(have, want, *, ofs_delta=False, progress=None):
-        return local.repo.generate_pack_data(set(have), set(want), progress=progress, ofs_delta=ofs_delta)
+        return _pack_data(net, have, want, ofs_delta=ofs_delta, progress=progress)
 
     try:
-        client, path = _client(location)
-        result = client.send_pack(path.encode() if isinstance(path, str) else path, update_refs, pack_data)
+        with remote.client() as (client, path):
+            result = client.send_pack(path.encode() if isinstance(path, str) else path, update_refs, pack_data)
     except _REMOTE_ERRORS as exc:
-        raise _unreachable(location, exc) from None
+        _close_responses(exc)
+        if _disk_full(exc) or (isinstance(exc, SendPackError) and _FULL_TEXT.search(str(exc))):
+            raise _remote_full(remote.location) from None
+        if isinstance(exc, SendPackError):
+            # The server took the connection but refused what came (a hook, a protected branch, a damaged pack).
+            raise SyncError(f"Server pustaka bersama {shown_location(remote.location)} menolak kiriman dari PC "
+                            "ini; perubahan tetap tersimpan di PC ini. Tanyakan kepada pengelola server apakah "
+                            "akun ini boleh menulis ke sana.") from None
+        raise _unreachable(remote.location, exc, remote.password) from None
     if moved:
         return False
-    return not (result.ref_status or {}).get(BRANCH)
+    status = (result.ref_status or {}).get(BRANCH)
+    if status and _FULL_TEXT.search(str(status)):
+        raise _remote_full(remote.location)
+    return not status  # refused, most likely because the branch moved meanwhile: fetch and merge again
+
+
+_FULL_TEXT = re.compile(r"no space left|disk full|errno 28|quota", re.IGNORECASE)
 
 
 # ---- the library side ------------------------------------------------------------------------
@@ -207,39 +361,26 @@ def _parse(raw: bytes | None):
     return sop_from_data(json.loads(raw.decode("utf-8-sig")))
 
 
-def _revision_name(raw: bytes) -> str:
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-        moment = dt.datetime.fromisoformat(data["saved_at"])
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError):
-        moment = dt.datetime.now(dt.timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-
-
 class _Files:
-    """Writes to the library's SOP files during a sync, each replaced version kept in history/ first."""
+    """Writes to the library's SOP files during a sync. A version it replaces is in the repository already
+    (the commit of this PC's changes comes first), so Riwayat versi finds it there: nothing goes to history/."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, progress: Callable[[str, int, int], None] | None = None) -> None:
         self.root = root
+        self.changed: set[str] = set()  # stems whose sops/ or trash/ file was written or removed
+        self.progress = progress
+        self.total = 0  # SOPs the merge may write, for progress
 
     def path(self, stem: str, place: str) -> Path:
         return self.root / place / f"{stem}.json"
-
-    def keep_in_history(self, stem: str, raw: bytes) -> None:
-        folder = self.root / HISTORY / stem
-        kept = folder / f"{_revision_name(raw)}.json"
-        if not kept.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(kept, raw)
 
     def apply(self, stem: str, current: Entry | None, current_raw: bytes | None, target: Entry | None,
               target_raw: bytes | None) -> None:
         if current == target:
             return
-        if current is not None and current_raw is not None and (target is None or target.blob != current.blob):
-            self.keep_in_history(stem, current_raw)
+        self.changed.add(stem)
+        if self.progress is not None:
+            self.progress(PHASE_MERGE, len(self.changed), self.total)
         if target is not None:
             assert target_raw is not None
             destination = self.path(stem, target.place)
@@ -271,31 +412,32 @@ def pending_conflicts(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*-info.json")))
 
 
-def settle_conflict(root: str | Path, stem: str) -> int:
-    """A person kept the version in the library: the other versions kept aside go to its Riwayat versi.
+def settle_conflict(root: str | Path, stem: str, *, library: Library | None = None) -> int:
+    """A person kept the version in the library: the other versions kept aside under conflicts/ are removed.
 
-    Returns how many versions were moved there. Nothing is deleted: each becomes an earlier version of
-    that SOP (history/), where Riwayat versi shows it and can restore it. Holds the library lock while it works.
+    Returns how many other versions there were. Nothing is lost: each is in the repository's history (the
+    merge commit's second parent, or this PC's commit before the merge), where Riwayat versi lists it and
+    can restore it. The next sync sends the decision. `library`: the window's own; else it is opened here.
     """
-    root = Path(root)
+    own = library is None
+    if library is None:
+        library = Library.open(Path(root))
+    root = Path(library.root)
     folder = root / CONFLICTS / stem
-    library = Library.open(root)
     try:
         if library.read_only:
             raise StorageError(f"Pustaka {root} sedang dipakai jendela SOP Desk lain: {library.read_only_reason}")
-        files = _Files(root)
-        moved = 0
-        with failing_as("menyimpan riwayat", root / HISTORY / stem):
-            for kept in sorted(folder.glob("*-theirs.json")):
-                files.keep_in_history(stem, kept.read_bytes())
-                moved += 1
+        with library.mutex, failing_as("menghapus", folder):
+            others = len(list(folder.glob("*-theirs.json"))) if folder.is_dir() else 0
             for leftover in sorted(folder.iterdir()) if folder.is_dir() else []:
                 leftover.unlink()
             if folder.is_dir():
                 folder.rmdir()
-        return moved
+                fsync_dir(folder.parent)
+        return others
     finally:
-        library.close()
+        if own:
+            library.close()
 
 
 def _pending_name(root: Path, stem: str) -> str:
@@ -352,8 +494,10 @@ def _merge_one(local: LibraryRepo, files: _Files, stem: str, base: Entry | None,
     if trashed_line:
         place = "sops"  # the edit stays in the list; a person decides whether it goes to the Sampah
         result.conflicts.append(SopConflict(stem, name, "hapus-ubah", [trashed_line]))
-        files.keep_conflict(stem, tag, theirs_raw, base_raw, {**info, "jenis": "hapus-ubah",
-                                                              "bentrok": [trashed_line]})
+        # A record of its own ("s" + tag): the same sync may also meet a field clash on this SOP, and neither
+        # question may overwrite the other. Not "<tag>-…", so removing one record never takes the other along.
+        files.keep_conflict(stem, f"s{tag}", theirs_raw, base_raw, {**info, "jenis": "hapus-ubah",
+                                                                   "bentrok": [trashed_line]})
     from ..merge import merge_sops
 
     try:
@@ -417,14 +561,18 @@ def _trashed_against_edited(base: Entry | None, ours: Entry, theirs: Entry) -> s
 def _merge(local: LibraryRepo, files: _Files, ours_head: bytes, theirs_head: bytes, user: str,
            result: SyncResult) -> bytes:
     """Merge the remote's head into ours: the library files end as the merge; returns the new head."""
-    bases = find_merge_base(local.repo, [ours_head, theirs_head])
-    base_head = bases[0] if bases else None
+    base_head = _quick_base(local.repo, ours_head, theirs_head)
+    if base_head is None:
+        bases = find_merge_base(local.repo, [ours_head, theirs_head])
+        base_head = bases[0] if bases else None
     if base_head == theirs_head:
         return ours_head  # nothing new there
     base, ours, theirs = (local.snapshot_of(base_head), local.snapshot_of(ours_head),
                           local.snapshot_of(theirs_head))
     merged: Snapshot = {}
     tag = theirs_head.decode()[:12]
+    files.total = sum(1 for stem in set(base) | set(ours) | set(theirs)
+                      if ours.get(stem) != theirs.get(stem) and theirs.get(stem) != base.get(stem))
     for stem in sorted(set(base) | set(ours) | set(theirs)):
         b, o, t = base.get(stem), ours.get(stem), theirs.get(stem)
         if o == t or t == b:
@@ -471,8 +619,10 @@ def _commit_local(local: LibraryRepo, user: str) -> bytes:
     if head is None:
         title = f"Pustaka dimulai di PC ini: {len(now)} SOP"
         title += " (Riwayat versi yang sudah ada tetap di folder history pustaka)"
-    else:
+    elif changed:
         title = f"{len(changed)} SOP diubah di PC ini"
+    else:
+        title = "Bentrok diputuskan di PC ini"  # only records under conflicts/ were settled or added
     lines = []
     for stem in changed[:MESSAGE_LINES]:
         entry, old = now.get(stem), before.get(stem)
@@ -506,63 +656,190 @@ def _sent(local: LibraryRepo, remote_head: bytes | None, new_head: bytes) -> lis
     return names
 
 
-def sync_library(root: str | Path, remote: str = "", user: str = "", attempts: int = 3) -> SyncResult:
-    """Sync the library at root with the remote (a folder or a git URL; remembered once given).
+def sync_library(root: str | Path, remote: str = "", user: str = "", attempts: int = 3, *,
+                 library: Library | None = None, username: str = "", password: str = "",
+                 progress: Callable[[str, int, int], None] | None = None) -> SyncResult:
+    """Sync the library at root with the remote (a folder or a git URL; remembered once given, never its password).
 
-    Raises SyncError when the remote cannot be used: local changes are committed first either way,
-    so an offline PC loses nothing and sends it next time (SyncError.offline tells that case apart).
+    `library`: the window's open, writable library (it holds the lock); without it the sync opens the library
+    itself, and refuses while a window holds it. `username`/`password`: for an http(s) remote; a password
+    written into the address is used too, but only the address without it is remembered.
+    `progress(text, done, total)`: called from this thread at each phase (total 0 when unknown).
+
+    Raises SyncError when the remote cannot be used (SyncError.offline: it cannot be reached now, a
+    normal state); nothing saved on this PC is lost either way, and it goes out with a later sync.
     StorageError when the library cannot be opened for writing, or a file of it cannot be written.
     """
-    root = Path(root)
-    library = Library.open(root)
+    own = library is None
+    if library is None:
+        library = Library.open(Path(root))
+    root = Path(library.root)
     result = SyncResult()
     try:
         if library.read_only:
             raise StorageError(f"Pustaka {root} sedang dipakai jendela SOP Desk lain: {library.read_only_reason}")
         try:
-            _sync(root, remote, user, attempts, result)
+            _sync(library, remote, user, attempts, username, password, progress, result)
         except OSError as exc:
             # The remote's failures are SyncError already: this is the library's own disk (full, read-only).
-            raise StorageError(os_message("menulis", Path(exc.filename or root), exc)) from None
+            raise StorageError(os_message("menulis", Path(exc.filename or root / REPO_DIR), exc)) from None
     finally:
-        library.close()
-        waiting = pending_conflicts(root)
-        result.pending = len(waiting)
-        result.pending_names = [_pending_name(root, stem) for stem in waiting]
-        # The catalogue follows the files that changed (Library.open reconciles them by file stat),
-        # also when the sync stopped half-way, after some files were written.
-        if result.received or result.merged or result.conflicts:
-            Library.open(root).close()
+        try:
+            # The catalogue follows the files that changed, also when the sync stopped half-way.
+            if result.changed_stems and not library.read_only:
+                with library.mutex:
+                    library.rescan()
+        finally:
+            if own:
+                library.close()
+            waiting = pending_conflicts(root)
+            result.pending = len(waiting)
+            result.pending_names = [_pending_name(root, stem) for stem in waiting]
+            result.finished_at = dt.datetime.now().astimezone()
     return result
 
 
-def _sync(root: Path, remote: str, user: str, attempts: int, result: SyncResult) -> None:
-    local = LibraryRepo(root)
-    try:
-        result.created_local = local.created
+def _sync(library: Library, remote: str, user: str, attempts: int, username: str, password: str,
+          progress: Callable[[str, int, int], None] | None, result: SyncResult) -> None:
+    root = Path(library.root)
+    report = progress or (lambda _text, _done, _total: None)
+    report(PHASE_PREPARE, 0, 0)
+    with library.mutex:
+        local = _repo_of(library)
+        # The repository is made when the library is opened (every save is a commit): say so on that day.
+        result.created_local = local.created or bool(getattr(library, "history_started", False))
         if remote and not _is_url(remote):
             remote = str(Path(remote).absolute())  # remembered: must not depend on the folder it was typed in
+        remote, in_address_user, in_address_password = _split_credentials(remote)
         location = remote or local.remote_url()
         if not location:
             raise SyncError("Belum ada pustaka bersama; sebutkan foldernya atau alamatnya dengan --remote.")
         if remote and remote != local.remote_url():
             local.set_remote_url(remote)
-        result.location = shown_location(location)
-        ours = _commit_local(local, user)
-        result.created_remote = prepare_remote(location)
-        files = _Files(root)
+            # Another shared repository: what this PC knew of the old one says nothing about this one.
+            local.repo.refs.remove_if_equals(REMOTE_BRANCH, None)
+        known = local.repo.refs.as_dict().get(REMOTE_BRANCH)
+    result.location = shown_location(location)
+    target = _Remote(location, username or in_address_user, password or in_address_password)
+    result.created_remote = prepare_remote(location, known=known is not None)
+    files = _Files(root, progress=progress)
+    # The network side has a Repo object of its own: the window's saves use library.repo meanwhile.
+    net = Repo(str(root / REPO_DIR))
+    try:
         for _attempt in range(attempts):
-            theirs = _fetch(local, location)
-            head = ours if theirs is None else _merge(local, files, ours, theirs, user, result)
-            if head != ours:
-                local.set_head(head)
-            ours = head
+            report(PHASE_FETCH, 0, 0)
+            theirs = _fetch(net, target)
+            if known is not None and theirs is not None and not _contains(net, theirs, known):
+                raise SyncError(
+                    f"Riwayat pustaka bersama {result.location} telah ditulis ulang dari tempat lain: versi yang "
+                    "sudah diterima atau dikirim PC ini tidak ada lagi di sana. Tidak ada yang diubah, di PC ini "
+                    "maupun di pustaka bersama; mintalah pengelolanya memulihkan pustaka bersama, atau pilih "
+                    "folder atau alamat kosong sebagai pustaka bersama baru agar pustaka ini dikirim utuh ke sana.")
+            report(PHASE_MERGE, 0, 0)
+            with library.mutex:
+                local = _repo_of(library)  # the window may have closed its library meanwhile: then stop here
+                ours = _commit_local(local, user)  # with whatever the window saved meanwhile
+                Journal(root).clear()  # a save whose commit had failed is in that commit now
+                head = ours if theirs is None else _merge(local, files, ours, theirs, user, result)
+                result.changed_stems |= files.changed
+                if head != ours:
+                    local.set_head(head)
+                if theirs is not None:
+                    local.repo.refs[REMOTE_BRANCH] = theirs
+                sent = [] if head == theirs else _sent(local, theirs, head)
+            known = theirs
             if head == theirs:
-                return
-            sent = _sent(local, theirs, head)
-            if _push(local, location, head, theirs):
+                break
+            report(PHASE_PUSH, 0, 0)
+            if _push(net, target, head, theirs):
+                net.refs[REMOTE_BRANCH] = head
                 result.sent = sent
-                return
-        raise SyncError(f"Pustaka bersama {result.location} terus berubah selama sinkronisasi; ulangi sebentar lagi.")
+                break
+        else:
+            raise SyncError(f"Pustaka bersama {result.location} terus berubah selama sinkronisasi; ulangi sebentar "
+                            "lagi.")
+        _tidy(net, library.mutex)
     finally:
-        local.close()
+        net.close()
+
+
+LOOSE_LIMIT = 2000  # loose objects (one file each: every save makes four) before they are packed into one file
+
+
+def _tidy(repo: Repo, mutex) -> None:
+    """Pack the loose objects once there are many: reading thousands of small files makes every sync slower.
+
+    The pack is written without the library's mutex (it only adds a file); the loose files it holds are
+    removed with it held, after the pack is complete, so every reader finds each object in one or the other.
+    """
+    objects = Path(repo.controldir()) / "objects"
+    loose: list[bytes] = []
+    try:
+        with os.scandir(objects) as it:
+            for entry in it:
+                if len(entry.name) == 2 and entry.is_dir():
+                    loose.extend((entry.name + name).encode("ascii") for name in os.listdir(entry.path)
+                                 if len(name) == 38 and not name.startswith("tmp"))
+    except OSError:
+        return
+    if len(loose) <= LOOSE_LIMIT:
+        return
+    store = repo.object_store
+    packs = objects / "pack"
+    try:
+        before = set(os.listdir(packs)) if packs.is_dir() else set()
+        store.add_objects([(store[sha], None) for sha in loose])
+        # dulwich does not flush a pack to the disk: it must be there for good before the loose files go.
+        for name in sorted(set(os.listdir(packs)) - before):
+            fsync_file(packs / name)
+        fsync_dir(packs)
+        with mutex:
+            for sha in loose:
+                store.delete_loose_object(sha)
+    except (OSError, KeyError, ValueError):
+        pass  # a full disk or an odd file: what is loose stays loose, and a later sync tries again
+
+
+QUICK_WALK = 400  # commits walked back from each head to find the other there before a full merge-base search
+
+
+def _quick_base(repo: Repo, ours: bytes, theirs: bytes) -> bytes | None:
+    """The merge base when one head is a recent ancestor of the other (a sync with nothing new on one side,
+    most syncs); None when that is not so, and find_merge_base decides."""
+    for head, other in ((ours, theirs), (theirs, ours)):
+        if _contains(repo, head, other, limit=QUICK_WALK):
+            return other
+    return None
+
+
+def _repo_of(library: Library) -> LibraryRepo:
+    """The library's own repository object; StorageError once the library was closed or turned read-only."""
+    repo = library.repo
+    if repo is None:
+        raise StorageError(f"Pustaka {library.root} sudah ditutup atau tidak dapat ditulisi lagi; sinkronisasi "
+                           "dihentikan sebelum mengubah apa pun di pustaka.")
+    return repo
+
+
+def _contains(repo: Repo, head: bytes, earlier: bytes, limit: int | None = None) -> bool:
+    """True when `earlier` is in the history of `head` (the remote moved on from what this PC knew of it).
+
+    A walk of the parents, without the commit-time shortcut of dulwich's can_fast_forward: the PCs of an
+    office do not share one clock, so a later commit may carry an earlier time.
+    """
+    seen, todo = {head}, deque([head])
+    while todo:
+        commit_id = todo.popleft()  # breadth first: a recent ancestor is found after few commits
+        if commit_id == earlier:
+            return True
+        if limit is not None and len(seen) > limit:
+            return False
+        try:
+            parents = repo[commit_id].parents
+        except KeyError:
+            continue  # not fetched: a shallow history is never made here, so this is a damaged repository
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return False

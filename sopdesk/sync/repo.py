@@ -4,7 +4,9 @@ Why a bare repository inside the library folder rather than the library folder a
 the library writes its files itself (atomically, with history/ and the catalogue beside them), so a git
 index would only go stale between syncs, and a git tool pointed at the folder could rewrite the user's
 files. Here SOP Desk alone turns the files into trees and back: a snapshot is sops/*.json and
-trash/*.json (the Sampah travels too), and conflicts/ (versions kept aside until a person decides, so
+trash/*.json (the Sampah travels too), each place split in shards by the last two characters of the file
+stem (sops/<stem[-2:]>/<stem>.json) so that one save rewrites three small trees, not one tree of every
+SOP; and conflicts/ (versions kept aside until a person decides, so
 every PC sees the conflict); catalog.json, library.lock, session.open, recovery/, history/ and revisions/
 stay local. The repository sits in the library folder, so moving the library
 (storage.move_library) moves its repository with it.
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +37,12 @@ CONFLICTS = "conflicts"
 TREE_MODE = 0o040000
 FILE_MODE = 0o100644
 PACK_AT = 100  # more new blobs than this are written as one pack, not one file each
+TREES_KEPT = 256  # trees a LibraryRepo keeps in memory by id, the least used dropped (the head's trees, a walk's)
+
+
+def shard_of(stem: str) -> str:
+    """The folder of a file stem inside sops/ and trash/ in the repository's trees: its last two characters."""
+    return stem[-2:]
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,10 @@ class LibraryRepo:
         self.root = Path(root)
         self.path = self.root / REPO_DIR
         self.created = False
+        # Trees read or written lately, by id (a tree never changes): the next save finds the head's trees here.
+        self._trees: OrderedDict[bytes, Tree] = OrderedDict()
+        self._trees_lock = threading.Lock()  # a sync's thread and the window's share this object
+        self.last_commit: Commit | None = None  # the commit this object made last
         if looks_like_bare_repo(self.path):
             self.repo = Repo(str(self.path))
         else:
@@ -89,7 +103,10 @@ class LibraryRepo:
 
     # ---- heads ----
     def head(self) -> bytes | None:
-        return self.repo.refs.as_dict().get(BRANCH)
+        try:
+            return self.repo.refs[BRANCH]  # one file read (as_dict() would read every ref)
+        except KeyError:
+            return None
 
     def set_head(self, commit_id: bytes) -> None:
         self.repo.refs[BRANCH] = commit_id
@@ -105,6 +122,13 @@ class LibraryRepo:
                 continue
             _mode, sub_id = tree[place.encode()]
             for item in self.repo[sub_id].items():
+                if item.mode == TREE_MODE:  # a shard
+                    for inner in self.repo[item.sha].items():
+                        name = inner.path.decode("utf-8", "surrogateescape")
+                        if name.endswith(".json"):
+                            found.setdefault(name[:-5], Entry(place, inner.sha))
+                    continue
+                # A tree of the first layout (every file of the place in one tree), from an older SOP Desk.
                 name = item.path.decode("utf-8", "surrogateescape")
                 if name.endswith(".json"):
                     found.setdefault(name[:-5], Entry(place, item.sha))
@@ -155,27 +179,118 @@ class LibraryRepo:
         return blob.id
 
     def tree_of(self, snapshot: Snapshot, conflicts: Kept | None = None) -> bytes:
-        store = self.repo.object_store
+        objects: list[Tree] = []
         root = Tree()
         for place in PLACES:
-            sub = Tree()
+            shards: dict[str, Tree] = {}
             for stem, entry in snapshot.items():
                 if entry.place == place:
-                    sub.add(f"{stem}.json".encode("utf-8", "surrogateescape"), FILE_MODE, entry.blob)
-            if len(sub):
-                store.add_object(sub)
+                    shards.setdefault(shard_of(stem), Tree()).add(
+                        f"{stem}.json".encode("utf-8", "surrogateescape"), FILE_MODE, entry.blob)
+            if shards:
+                sub = Tree()
+                for name, shard in shards.items():
+                    objects.append(shard)
+                    sub.add(name.encode("utf-8", "surrogateescape"), TREE_MODE, shard.id)
+                objects.append(sub)
                 root.add(place.encode(), TREE_MODE, sub.id)
+        conflicts_tree = self._conflicts_tree(conflicts or {}, objects)
+        if conflicts_tree is not None:
+            root.add(CONFLICTS.encode(), TREE_MODE, conflicts_tree)
+        objects.append(root)
+        self.store_objects(objects)
+        return root.id
+
+    def _conflicts_tree(self, conflicts: Kept, objects: list[Tree]) -> bytes | None:
         by_stem: dict[str, Tree] = {}
-        for (stem, name), blob in (conflicts or {}).items():
+        for (stem, name), blob in conflicts.items():
             by_stem.setdefault(stem, Tree()).add(name.encode("utf-8", "surrogateescape"), FILE_MODE, blob)
-        if by_stem:
-            top = Tree()
-            for stem, sub in by_stem.items():
-                store.add_object(sub)
-                top.add(stem.encode("utf-8", "surrogateescape"), TREE_MODE, sub.id)
-            store.add_object(top)
-            root.add(CONFLICTS.encode(), TREE_MODE, top.id)
-        store.add_object(root)
+        if not by_stem:
+            return None
+        top = Tree()
+        for stem, sub in by_stem.items():
+            objects.append(sub)
+            top.add(stem.encode("utf-8", "surrogateescape"), TREE_MODE, sub.id)
+        objects.append(top)
+        return top.id
+
+    def store_objects(self, objects: list) -> None:
+        """Add the objects the repository does not hold yet: one pack when there are many, else loose files."""
+        store = self.repo.object_store
+        fresh = {obj.id: obj for obj in objects if obj.id not in store}
+        if len(fresh) > PACK_AT:
+            store.add_objects([(obj, None) for obj in fresh.values()])
+        else:
+            for obj in fresh.values():
+                store.add_object(obj)
+
+    def tree(self, tree_id: bytes) -> Tree:
+        """A tree by id, kept for the next save; do not change it (copy() it first)."""
+        with self._trees_lock:
+            found = self._trees.get(tree_id)
+            if found is not None:
+                self._trees.move_to_end(tree_id)
+                return found
+        found = self.repo[tree_id]
+        if not isinstance(found, Tree):
+            raise KeyError(tree_id)
+        self._keep_tree(found)
+        return found
+
+    def _keep_tree(self, tree: Tree) -> None:
+        with self._trees_lock:
+            self._trees[tree.id] = tree
+            self._trees.move_to_end(tree.id)
+            while len(self._trees) > TREES_KEPT:
+                self._trees.popitem(last=False)
+
+    def updated_tree(self, tree_id: bytes | None, changes: dict[str, Entry | None],
+                     conflicts: Kept | None = None) -> bytes:
+        """The tree `tree_id` with some SOP files changed; only the shards they are in are rewritten.
+
+        `changes`: file stem -> its entry now (it leaves the other place), or None when it is gone.
+        `conflicts`: when given, the conflicts/ part is replaced by it; else it stays as it was.
+        """
+        root = self.tree(tree_id).copy() if tree_id is not None else Tree()
+        objects: list[Tree] = []
+        for place in PLACES:
+            key = place.encode()
+            sub = self.tree(root[key][1]).copy() if key in root else Tree()
+            shards: dict[bytes, Tree] = {}
+            for stem, entry in changes.items():
+                name = f"{stem}.json".encode("utf-8", "surrogateescape")
+                if name in sub:
+                    del sub[name]  # the first layout, with no shards: the file leaves it for its shard
+                shard_name = shard_of(stem).encode("utf-8", "surrogateescape")
+                shard = shards.get(shard_name)
+                if shard is None:
+                    shard = self.tree(sub[shard_name][1]).copy() if shard_name in sub else Tree()
+                    shards[shard_name] = shard
+                if name in shard:
+                    del shard[name]
+                if entry is not None and entry.place == place:
+                    shard.add(name, FILE_MODE, entry.blob)
+            for shard_name, shard in shards.items():
+                if len(shard):
+                    objects.append(shard)
+                    sub[shard_name] = (TREE_MODE, shard.id)
+                elif shard_name in sub:
+                    del sub[shard_name]
+            if len(sub):
+                objects.append(sub)
+                root[key] = (TREE_MODE, sub.id)
+            elif key in root:
+                del root[key]
+        if conflicts is not None:
+            top = self._conflicts_tree(conflicts, objects)
+            if top is not None:
+                root[CONFLICTS.encode()] = (TREE_MODE, top)
+            elif CONFLICTS.encode() in root:
+                del root[CONFLICTS.encode()]
+        objects.append(root)
+        self.store_objects(objects)
+        for tree in objects:
+            self._keep_tree(tree)
         return root.id
 
     # ---- conflicts kept aside: conflicts/<stem>/<name>, shared so that every PC sees them ----
@@ -215,12 +330,22 @@ class LibraryRepo:
         commit.author = commit.committer = identity(user)
         now = int(time.time())
         offset = int((dt.datetime.now().astimezone().utcoffset() or dt.timedelta()).total_seconds())
-        commit.author_time = commit.commit_time = now
+        commit.author_time = now
+        # Strictly later than every parent, even for several commits in one second or a PC whose clock is behind:
+        # dulwich's merge-base and fast-forward checks walk commits by this time and go wrong on a tie.
+        commit.commit_time = max([now, *(self._commit_time(parent) + 1 for parent in parents)])
         commit.author_timezone = commit.commit_timezone = offset
         commit.encoding = b"UTF-8"
         commit.message = message.encode("utf-8", "replace")
         self.repo.object_store.add_object(commit)
+        self.last_commit = commit
         return commit.id
+
+    def _commit_time(self, commit_id: bytes) -> int:
+        last = self.last_commit
+        if last is not None and last.id == commit_id:
+            return last.commit_time
+        return self.repo[commit_id].commit_time
 
     def tree_id(self, commit_id: bytes) -> bytes:
         return self.repo[commit_id].tree
