@@ -341,3 +341,26 @@ def test_every_menu_entry_has_its_own_access_key(env):
             assert found, f"{menu_action.text()} › {action.text()} has no access key"
             keys.append(found.group(1).lower())
         assert len(keys) == len(set(keys)), f"{menu_action.text()}: access keys shared: {sorted(keys)}"
+
+
+def test_a_save_whose_history_line_could_not_be_written_says_so_in_the_status_bar(env, monkeypatch):
+    # The SOP is saved either way; a full disk under the history repository is told, not hidden.
+    import errno
+
+    from dulwich.object_store import DiskObjectStore
+
+    window, dialogs = env()
+    window.controller.set_identity("nama", "Peminjaman arsip", "Nama SOP")
+    assert window.save()
+    window.controller.set_identity("nama", "Peminjaman arsip inaktif", "Nama SOP")
+
+    def full(self, *_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(window.library.root / "sync.git"))
+
+    monkeypatch.setattr(DiskObjectStore, "add_object", full)
+    monkeypatch.setattr(DiskObjectStore, "add_objects", full)
+    assert window.save()
+    message = window.statusBar().currentMessage()
+    assert "tersimpan di pustaka" in message and "folder history" in message
+    assert window.library.load(window.controller.sop.id).identity.nama == "Peminjaman arsip inaktif"
+    assert not dialogs.errors

@@ -140,6 +140,18 @@ class Dialogs:
         dialog.setCancelButtonText("Batal")
         return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def password_input(self, title: str, label: str) -> str | None:
+        """A password typed in hidden letters; None when cancelled (ui/sync_ui.py, a git server's password)."""
+        from PySide6.QtWidgets import QLineEdit
+
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setOkButtonText("OK")
+        dialog.setCancelButtonText("Batal")
+        return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def paste_lines(self, title: str) -> str | None:
         """Many lines at once; the caller splits them into items."""
         dialog = QDialog(self.parent)

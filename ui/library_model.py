@@ -6,14 +6,15 @@ import enum
 import re
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap, QPolygonF
 
 from sopdesk.catalog import CatalogEntry
 from sopdesk.labels import MONTHS, format_date
 from sopdesk.lifecycle import DEFAULT_REVIEW_MONTHS, ReviewState, due_from_parts, state_of_due
 from sopdesk.model import Status
 from sopdesk.search import SearchIndex, normalise
+from sopdesk.storage import file_stem
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -56,6 +57,9 @@ _BERLAKU = Status.BERLAKU.value
 _TINTS = {ReviewState.OVERDUE: "#f6d5d8", ReviewState.DUE_SOON: "#fff0c2"}
 _MARKS = {ReviewState.OVERDUE: "#c0392b", ReviewState.DUE_SOON: "#d68910"}
 _DARK_TEXT = "#1f1f1f"
+CONFLICT_MARK = "#e67e22"
+CONFLICT_TIP = ("⚠ Bentrok sinkronisasi: dua versi SOP ini disimpan sampai Anda memutuskan. Buka SOP ini lalu pilih "
+                "Selesaikan bentrok (atau klik kanan di sini).")
 _DISPLAY, _TOOLTIP, _DECORATION, _BACKGROUND, _FOREGROUND = (int(role) for role in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole))
@@ -160,6 +164,9 @@ class LibraryModel(QAbstractTableModel):
         self._default_months = DEFAULT_REVIEW_MONTHS
         self._icons: dict[ReviewState, QIcon] = {}
         self._rows_day: dt.date | None = None
+        self._conflicts: frozenset[str] = frozenset()  # ids of SOPs with a sync conflict waiting for a person
+        self._conflict_stems: frozenset[str] = frozenset()  # their file stems, as conflicts/ names them
+        self._conflict_icon: QIcon | None = None
 
     # ---- what is listed ------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -179,6 +186,7 @@ class LibraryModel(QAbstractTableModel):
         self._index.set_all({row.id: row.entry.search_text or normalise(f"{row.entry.nomor} {row.entry.nama} "
                                                                         f"{row.entry.unit}") for row in rows})
         self._rows = rows
+        self._conflicts = self._conflicting_ids()
         self._sort_rows()
         self._apply(reset=True)
 
@@ -203,6 +211,26 @@ class LibraryModel(QAbstractTableModel):
 
     def entries(self) -> list[CatalogEntry]:
         return [row.entry for row in self._rows]
+
+    def set_conflicts(self, stems) -> None:
+        """The SOPs (by file stem) with a sync conflict waiting for a person: their Nama cell is marked."""
+        self._conflict_stems = frozenset(stems)
+        ids = self._conflicting_ids()
+        if ids == self._conflicts:
+            return
+        self._conflicts = ids
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shown) - 1, len(COLUMNS) - 1))
+
+    def _conflicting_ids(self) -> frozenset[str]:
+        stems = self._conflict_stems
+        return frozenset(row.id for row in self._rows if file_stem(row.id) in stems) if stems else frozenset()
+
+    def conflict_ids(self) -> frozenset[str]:
+        return self._conflicts
+
+    def has_conflict(self, row: int) -> bool:
+        return 0 <= row < len(self._shown) and self._shown[row].id in self._conflicts
 
     # ---- filters and order ----------------------------------------------------------------
     def set_filter(self, text: str) -> None:
@@ -333,10 +361,13 @@ class LibraryModel(QAbstractTableModel):
         column = index.column()
         if role == _DISPLAY:
             return self._text(row, column)
+        conflict = row.id in self._conflicts if self._conflicts else False
         if role == _TOOLTIP:
             text = self._text(row, column) if column != Column.REVIEW else ""
             line = review_line(row.due, row.state)
-            return "\n".join(part for part in (text, line) if part) or None
+            return "\n".join(part for part in (text, line, CONFLICT_TIP if conflict else "") if part) or None
+        if conflict and role == _DECORATION and column == Column.NAMA:
+            return self._warning_icon()
         if row.state not in _TINTS:
             return None
         if role == _DECORATION:
@@ -363,6 +394,26 @@ class LibraryModel(QAbstractTableModel):
                 row.updated_text = format_timestamp(entry.updated_at)
             return row.updated_text
         return ""
+
+    def _warning_icon(self) -> QIcon:
+        """An orange triangle with "!" before the name of an SOP whose sync conflict waits for a person."""
+        if self._conflict_icon is None:
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor("#8a3b00"))
+            painter.setBrush(QColor(CONFLICT_MARK))
+            painter.drawPolygon(QPolygonF([QPointF(8, 1), QPointF(15, 14.5), QPointF(1, 14.5)]))
+            painter.setPen(QColor("white"))
+            font = painter.font()
+            font.setBold(True)
+            font.setPixelSize(10)
+            painter.setFont(font)
+            painter.drawText(pixmap.rect().adjusted(0, 3, 0, 0), Qt.AlignmentFlag.AlignCenter, "!")
+            painter.end()
+            self._conflict_icon = QIcon(pixmap)
+        return self._conflict_icon
 
     def _icon(self, state: ReviewState) -> QIcon:
         """A filled dot with "!" for a review due (amber) or overdue (red), beside the nomor."""

@@ -50,6 +50,8 @@ class LibraryPanel(QWidget):
     trash_requested = Signal(str)
     restore_requested = Signal(str)
     purge_requested = Signal(str)
+    settle_requested = Signal(str)  # Selesaikan bentrok of an SOP with a sync conflict (its context menu)
+    entries_refreshed = Signal()  # the list was filled again (after a save, a sync, a change of view)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,9 @@ class LibraryPanel(QWidget):
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self._conflict_source = None  # returns the ids of SOPs with a sync conflict waiting (set_conflict_source)
 
         self.status_filter = _compact_combo("library_status_filter", "Saring menurut status SOP")
         self.status_filter.addItem("Semua status", "")
@@ -192,11 +197,27 @@ class LibraryPanel(QWidget):
     def set_entries(self, entries: list[CatalogEntry]) -> None:
         current = self.current_id()
         self._total = len(entries)
+        self._read_conflicts()
         self.model.set_entries(entries)
         self._refill_choices()
         self._update_count()
         if current:
             self.select(current)
+        self.entries_refreshed.emit()
+
+    def set_conflict_source(self, source) -> None:
+        """`source()` returns the ids of SOPs with a sync conflict waiting; read at each refresh of the list."""
+        self._conflict_source = source
+        self.refresh_conflict_marks()
+
+    def refresh_conflict_marks(self) -> None:
+        """Read the pending conflicts again and mark (or unmark) their rows, without refilling the list."""
+        self._read_conflicts()
+        self.entries_refreshed.emit()
+
+    def _read_conflicts(self) -> None:
+        if self._conflict_source is not None:
+            self.model.set_conflicts(self._conflict_source())
 
     def set_review_months(self, default_months: int) -> None:
         """The review interval from Preferensi, for SOPs without their own; the due marks follow it."""
@@ -300,6 +321,27 @@ class LibraryPanel(QWidget):
         sop_id = self.current_id()
         if sop_id:
             signal.emit(sop_id)
+
+    def _on_table_context_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        entry = self.model.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return
+        self.table.selectRow(index.row())
+        menu = self.context_menu(index.row())
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def context_menu(self, row: int) -> QMenu:
+        """The menu of a row: Buka, and Selesaikan bentrok… when the SOP has a sync conflict waiting."""
+        entry = self.model.entry(row)
+        menu = QMenu(self.table)
+        if entry is None:
+            return menu
+        if not self.showing_trash():
+            menu.addAction("&Buka").triggered.connect(lambda: self.open_requested.emit(entry.id))
+        if self.model.has_conflict(row):
+            menu.addAction("Se&lesaikan bentrok…").triggered.connect(lambda: self.settle_requested.emit(entry.id))
+        return menu
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         entry = self.model.entry(index.row())

@@ -24,6 +24,7 @@ from sopdesk.validation import Target, duplicate_nomor, from_layout
 from . import dialogs as dlg
 from . import lifecycle_actions
 from .actors_editor import ActorsEditor
+from .conflict_dialog import install_conflicts
 from .controller import DocumentController
 from .identity_form import IdentityForm
 from .library_panel import LibraryPanel
@@ -34,6 +35,7 @@ from .preferences import PreferencesDialog
 from .problems_panel import ProblemsPanel
 from .sop_links import LinkContext, install_links
 from .steps_editor import StepsEditor
+from .sync_ui import SyncController
 from .transfers import TransfersMixin
 from .ui_state import UiState
 
@@ -99,6 +101,8 @@ class MainWindow(TransfersMixin, QMainWindow):
         self._docks_sized = False
 
         self._build_menus()
+        # Pustaka bersama: its menu, the Sinkronkan button and status line, the automatic syncs (ui/sync_ui.py).
+        self.sync_ui = SyncController(self)
         self._recovery_timer = QTimer(self)
         self._recovery_timer.setSingleShot(True)
         self._recovery_timer.setInterval(RECOVERY_DELAY_MS)
@@ -116,6 +120,7 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.preview.step_clicked.connect(self._on_preview_step_clicked)
         self.problems_panel.extra = lambda: self._layout_problems() + self._nomor_problems() + self.links.problems()
         install_links(self)
+        install_conflicts(self)  # Selesaikan bentrok, its notice bar and the library marks (ui/conflict_dialog.py)
         self.preview.refreshed.connect(self.problems_panel.refresh)
         self.steps_editor.table.selectionModel().currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps_editor.model.modelReset.connect(self._reconnect_step_selection)
@@ -365,6 +370,9 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.read_only_save_action.setEnabled(read_only)
         self.history_action.setEnabled(not read_only)
         self.library_panel.set_read_only(read_only)
+        sync_ui = getattr(self, "sync_ui", None)
+        if sync_ui is not None:
+            sync_ui.update_actions()
 
     def refresh_library(self) -> None:
         panel = self.library_panel
@@ -470,7 +478,12 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.library_panel.select(self.controller.sop.id)
         self._update_title()
         name = self.controller.sop.identity.nama or "SOP tanpa nama"
-        self.statusBar().showMessage(f"\"{name}\" tersimpan di pustaka, pukul {dt.datetime.now():%H.%M}.", 8000)
+        saved = f"\"{name}\" tersimpan di pustaka, pukul {dt.datetime.now():%H.%M}."
+        if self.library.history_error:
+            # The file is saved; only its line in Riwayat versi waits (sopdesk/storage.py keeps the version aside).
+            self.statusBar().showMessage(f"{saved} {self.library.history_error}", 30000)
+        else:
+            self.statusBar().showMessage(saved, 8000)
         if entry.cleaned:
             fields = "\n".join(f"• {field}" for field in entry.cleaned)
             self.dialogs.info("Sebagian teks disesuaikan",
@@ -499,7 +512,7 @@ class MainWindow(TransfersMixin, QMainWindow):
         if sop_id == self.controller.sop.id and not self.confirm_discard():
             return
         try:
-            self.library.trash(sop_id)
+            self.library.trash(sop_id, self.state.user_name())
         except (StorageError, LibraryReadOnly) as exc:
             self.dialogs.error("Gagal menghapus", str(exc))
             return
@@ -509,7 +522,7 @@ class MainWindow(TransfersMixin, QMainWindow):
 
     def restore_sop(self, sop_id: str) -> None:
         try:
-            self.library.restore(sop_id)
+            self.library.restore(sop_id, self.state.user_name())
         except (StorageError, LibraryReadOnly) as exc:
             self.dialogs.error("Gagal memulihkan", str(exc))
         self.refresh_library()
@@ -519,7 +532,7 @@ class MainWindow(TransfersMixin, QMainWindow):
                                     "Tindakan ini tidak dapat dibatalkan.", yes="Hapus permanen"):
             return
         try:
-            self.library.purge(sop_id)
+            self.library.purge(sop_id, self.state.user_name())
         except (StorageError, LibraryReadOnly) as exc:
             self.dialogs.error("Gagal menghapus", str(exc))
         self.refresh_library()
@@ -558,12 +571,30 @@ class MainWindow(TransfersMixin, QMainWindow):
 
         return open_compare(self)
 
-    def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(self.state.profile(), self.state.page_defaults(), str(self.library.root),
-                                   self.dialogs, self, user_name=self.state.user_name(),
-                                   review_months=self.state.review_months_default())
+    def edit_preferences(self, section: str = "") -> None:
+        """Preferensi; section "shared" opens it at the Pustaka bersama group."""
+        state = self.state
+        old_location, old_account = state.shared_location(), state.shared_account()
+        dialog = PreferencesDialog(state.profile(), state.page_defaults(), str(self.library.root),
+                                   self.dialogs, self, user_name=state.user_name(),
+                                   review_months=state.review_months_default(),
+                                   shared_location=old_location, shared_account=old_account,
+                                   auto_sync=state.auto_sync(), auto_sync_minutes=state.auto_sync_minutes(),
+                                   passwords=self.sync_ui.passwords)
+        if section == "shared":
+            dialog.show_shared()
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return
+        location, account, password = dialog.shared_values()
+        if (location, account) != (old_location, old_account) and old_location and old_account:
+            self.sync_ui.passwords.forget(old_location, old_account)
+        if password and location and account:
+            self.sync_ui.passwords.set(location, account, password)
+        state.set_shared_location(location)
+        state.set_shared_account(account)
+        state.set_auto_sync(dialog.auto_sync_value()[0])
+        state.set_auto_sync_minutes(dialog.auto_sync_value()[1])
+        self.sync_ui.settings_changed(location_changed=location != old_location)
         self.state.set_profile(dialog.profile())
         self.state.set_page_defaults(dialog.page_settings())
         self.state.set_user_name(dialog.user_name_value())
@@ -576,6 +607,10 @@ class MainWindow(TransfersMixin, QMainWindow):
     def move_library_to(self, target: Path) -> bool:
         if self.library.read_only:
             self.dialogs.error("Pustaka hanya-baca", "Pustaka yang sedang dibuka jendela lain tidak dapat dipindahkan.")
+            return False
+        if self.sync_ui.running():
+            self.dialogs.error("Sinkronisasi sedang berjalan", "Pustaka tidak dapat dipindahkan selagi sinkronisasi "
+                               "berjalan. Tunggu sampai selesai (lihat baris status), lalu pindahkan lagi.")
             return False
         source = self.library.root
         self.library.close()
@@ -722,9 +757,17 @@ class MainWindow(TransfersMixin, QMainWindow):
         self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.confirm_discard():
-            event.ignore()
+        # A close that waited for the last sync (ui/sync_ui.py) comes back here with its questions answered.
+        if self.sync_ui.closing():
+            event.ignore()  # the last sync's dialog is up: its button closes
             return
+        if not self.sync_ui.close_agreed():
+            if not self.confirm_discard():
+                event.ignore()
+                return
+            if not self.sync_ui.may_close():
+                event.ignore()
+                return
         try:
             # The catalogue is written while the library is still open: on a full disk the window
             # stays as it is, with the library usable, instead of closing over what was not written.
@@ -733,8 +776,10 @@ class MainWindow(TransfersMixin, QMainWindow):
             self.dialogs.error("Pustaka tidak dapat disimpan",
                                f"{exc}\n\nJendela tetap terbuka agar tidak ada yang hilang. Kosongkan ruang disk "
                                "atau periksa folder pustaka, lalu tutup lagi.")
+            self.sync_ui.close_refused()
             event.ignore()
             return
+        self.sync_ui.shutdown()
         self._save_layout()
         self.state.sync()
         self._recovery_timer.stop()

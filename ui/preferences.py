@@ -1,5 +1,8 @@
-"""The Preferensi dialog: the profile new SOPs start from, default page settings and the library folder."""
+"""The Preferensi dialog: the profile new SOPs start from, default page settings, the library folder and the
+shared library (Pustaka bersama: where it is, the account for a git server, automatic sync)."""
 from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -25,8 +28,9 @@ from sopdesk.lifecycle import DEFAULT_REVIEW_MONTHS, MAX_REVIEW_MONTHS, MIN_REVI
 from sopdesk.model import PAPER_SIZES_MM, PageSettings, split_pasted_lines
 
 from .dialogs import IMAGE_FILTER, Dialogs, ok_cancel_buttons
+from .sync_secrets import NO_KEYRING_NOTE, PasswordStore
 from .total_time_view import TimeRulesEditor
-from .ui_state import Profile
+from .ui_state import DEFAULT_SYNC_MINUTES, MAX_SYNC_MINUTES, MIN_SYNC_MINUTES, Profile
 
 OFFPAGE_CHOICES = (("kosong", "Tanpa label"), ("angka", "Angka (1, 2, 3)"), ("huruf", "Huruf (A, B, C)"))
 
@@ -34,7 +38,9 @@ OFFPAGE_CHOICES = (("kosong", "Tanpa label"), ("angka", "Angka (1, 2, 3)"), ("hu
 class PreferencesDialog(QDialog):
     def __init__(self, profile: Profile, page: PageSettings, library_dir: str, dialogs: Dialogs,
                  parent: QWidget | None = None, *, user_name: str = "",
-                 review_months: int = DEFAULT_REVIEW_MONTHS) -> None:
+                 review_months: int = DEFAULT_REVIEW_MONTHS, shared_location: str = "",
+                 shared_account: str = "", auto_sync: bool = True, auto_sync_minutes: int = DEFAULT_SYNC_MINUTES,
+                 passwords: PasswordStore | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferensi")
         self._dialogs = dialogs
@@ -144,6 +150,9 @@ class PreferencesDialog(QDialog):
         library_form.addRow("Folder:", self.library_label)
         library_form.addRow("", move)
 
+        self._passwords = passwords or PasswordStore()
+        self.shared_box = self._shared_group(shared_location, shared_account, auto_sync, auto_sync_minutes)
+
         buttons = ok_cancel_buttons(self, "Simpan", "Batal")
         content = QWidget()
         column = QVBoxLayout(content)
@@ -151,8 +160,11 @@ class PreferencesDialog(QDialog):
         column.addWidget(profile_box)
         column.addWidget(page_box)
         last_row = QHBoxLayout()  # side by side: the dialog must fit a 1366 x 768 screen
-        last_row.addWidget(user_box, 1)
-        last_row.addWidget(library_box, 1)
+        left = QVBoxLayout()
+        left.addWidget(user_box)
+        left.addWidget(library_box)
+        last_row.addLayout(left, 1)
+        last_row.addWidget(self.shared_box, 1)
         column.addLayout(last_row)
         # On a screen still too short, the settings scroll and Simpan/Batal stay in sight.
         self.scroll = QScrollArea()
@@ -163,6 +175,93 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(buttons)
         self._fit_screen(content)
+
+    def _shared_group(self, location: str, account: str, auto_sync: bool, minutes: int) -> QGroupBox:
+        box = QGroupBox("Pustaka bersama")
+        box.setObjectName("shared_box")
+        form = QFormLayout(box)
+        self.shared_location = QLineEdit(location)
+        self.shared_location.setObjectName("shared_location")
+        self.shared_location.setPlaceholderText("Folder bersama, atau alamat https://…")
+        self.shared_location.setToolTip(
+            "Folder bersama di server kantor (SOP Desk membuat pustaka bersama di sana pada sinkronisasi pertama; "
+            "pilih folder kosong), atau alamat repositori di server git kantor, mis. Gitea. Kosongkan bila "
+            "pustaka tidak dibagi.")
+        self.choose_shared_folder = QPushButton("Pilih folder…")
+        self.choose_shared_folder.clicked.connect(self._on_choose_shared_folder_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.shared_location, 1)
+        row.addWidget(self.choose_shared_folder)
+        form.addRow("Lokasi:", row)
+        self.shared_account = QLineEdit(account)
+        self.shared_account.setObjectName("shared_account")
+        self.shared_account.setToolTip("Nama akun di server git; tidak perlu untuk folder di server kantor.")
+        form.addRow("Nama akun server:", self.shared_account)
+        self.shared_password = QLineEdit()
+        self.shared_password.setObjectName("shared_password")
+        self.shared_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self._had_password = bool(location and account and self._passwords.has(location, account))
+        self.shared_password.setPlaceholderText("Tersimpan; isi untuk menggantinya" if self._had_password else "")
+        form.addRow("Kata sandi:", self.shared_password)
+        self.keyring_note = QLabel(NO_KEYRING_NOTE)
+        self.keyring_note.setObjectName("keyring_note")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("color: palette(mid);")
+        form.addRow("", self.keyring_note)
+        self.auto_sync = QCheckBox("Sinkronkan otomatis setiap")
+        self.auto_sync.setObjectName("auto_sync")
+        self.auto_sync.setChecked(auto_sync)
+        self.auto_sync_minutes = QSpinBox()
+        self.auto_sync_minutes.setObjectName("auto_sync_minutes")
+        self.auto_sync_minutes.setRange(MIN_SYNC_MINUTES, MAX_SYNC_MINUTES)
+        self.auto_sync_minutes.setSuffix(" menit")
+        self.auto_sync_minutes.setValue(minutes if MIN_SYNC_MINUTES <= minutes <= MAX_SYNC_MINUTES
+                                        else DEFAULT_SYNC_MINUTES)
+        self.auto_sync.toggled.connect(self.auto_sync_minutes.setEnabled)
+        self.auto_sync_minutes.setEnabled(auto_sync)
+        auto_row = QHBoxLayout()
+        auto_row.addWidget(self.auto_sync)
+        auto_row.addWidget(self.auto_sync_minutes)
+        auto_row.addStretch(1)
+        form.addRow("", auto_row)
+        self.shared_location.textChanged.connect(self._update_shared_fields)
+        self._update_shared_fields()
+        return box
+
+    def _update_shared_fields(self) -> None:
+        url = is_url(self.shared_location.text())
+        self.shared_account.setEnabled(url)
+        self.shared_password.setEnabled(url)
+        self.keyring_note.setVisible(url and not self._passwords.keyring_usable())
+
+    def _on_choose_shared_folder_clicked(self) -> None:
+        current = self.shared_location.text().strip()
+        folder = self._dialogs.choose_folder("Folder pustaka bersama di server kantor",
+                                             "" if is_url(current) else current)
+        if folder:
+            self.shared_location.setText(folder)
+
+    def show_shared(self) -> None:
+        """Open at the Pustaka bersama group: scrolled into sight, the cursor in its location."""
+        self.scroll.ensureWidgetVisible(self.shared_box)
+        self.shared_location.setFocus()
+
+    def shared_values(self) -> tuple[str, str, str]:
+        """(location, account, password typed or ""); a name and password written into a URL are taken out of
+        it, so the settings file never holds a password."""
+        location = self.shared_location.text().strip()
+        account, password = " ".join(self.shared_account.text().split()), self.shared_password.text()
+        if is_url(location):
+            location, in_url_account, in_url_password = split_credentials(location)
+            account = account or in_url_account
+            password = password or in_url_password
+        else:
+            account = ""
+            password = ""
+        return location, account, password
+
+    def auto_sync_value(self) -> tuple[bool, int]:
+        return self.auto_sync.isChecked(), self.auto_sync_minutes.value()
 
     def _fit_screen(self, content: QWidget) -> None:
         hint = content.sizeHint()
@@ -216,3 +315,21 @@ class PreferencesDialog(QDialog):
         if folder:
             self.new_library_dir = folder
             self.library_label.setText(f"{folder} (dipindahkan saat Simpan)")
+
+
+def is_url(location: str) -> bool:
+    location = location.strip()
+    return "://" in location or location.startswith("git@")
+
+
+def split_credentials(url: str) -> tuple[str, str, str]:
+    """A URL without the name and password written into it, and those two ("" when absent)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, "", ""
+    if "@" not in parts.netloc:
+        return url, "", ""
+    credentials, host = parts.netloc.rsplit("@", 1)
+    account, _sep, password = credentials.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), unquote(account), unquote(password)

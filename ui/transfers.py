@@ -165,7 +165,7 @@ class TransfersMixin:
         saved = 0
         for sop in kept:
             try:
-                self.library.save(sop)
+                self.library.save(sop, self.state.user_name())
                 saved += 1
             except (StorageError, LibraryReadOnly) as exc:
                 self.dialogs.error("Gagal menyimpan hasil impor", str(exc))
@@ -218,7 +218,7 @@ class TransfersMixin:
             answer = self.dialogs.ask_import_conflict(name)
             return {"replace": batch.Decision.REPLACE, "copy": batch.Decision.COPY}.get(answer, batch.Decision.SKIP)
 
-        filer = batch.Filer(self.library, decide, protected)
+        filer = batch.Filer(self.library, decide, protected, user=self.state.user_name())
         run = FolderImport(sources, filer)
         dialog = FolderImportDialog(Path(folder), run, self._save_import_csv, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

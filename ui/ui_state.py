@@ -1,6 +1,7 @@
 """Preferences and window state, kept in one QSettings file that tests point at a temp folder."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from sopdesk.model import IdLabel, Logo, PageSettings, Signer, Sop
+
+DEFAULT_SYNC_MINUTES, MIN_SYNC_MINUTES, MAX_SYNC_MINUTES = 5, 1, 240
 
 
 @dataclass
@@ -77,6 +80,48 @@ class UiState:
 
     def set_review_months_default(self, months: int) -> None:
         self._settings.setValue("tinjau/bulan", int(months))
+
+    # ---- shared library (Preferensi › Pustaka bersama); the password is in the keyring (ui/sync_secrets.py) --
+    def shared_location(self) -> str:
+        """The shared repository: a folder on the office server or a git server's URL; "" when not shared."""
+        return str(self._settings.value("bersama/lokasi", "") or "").strip()
+
+    def set_shared_location(self, location: str) -> None:
+        location = location.strip()
+        if location != self.shared_location():
+            self._settings.remove("bersama/terakhir")  # "last synced" belongs to the old location
+        self._settings.setValue("bersama/lokasi", location)
+
+    def shared_account(self) -> str:
+        """The account name on a git server (for a URL); never the password."""
+        return str(self._settings.value("bersama/akun", "") or "").strip()
+
+    def set_shared_account(self, name: str) -> None:
+        self._settings.setValue("bersama/akun", name.strip())
+
+    def auto_sync(self) -> bool:
+        return str(self._settings.value("bersama/otomatis", "true")).lower() in ("true", "1")
+
+    def set_auto_sync(self, on: bool) -> None:
+        self._settings.setValue("bersama/otomatis", "true" if on else "false")
+
+    def auto_sync_minutes(self) -> int:
+        minutes = _as_int(self._settings.value("bersama/menit", DEFAULT_SYNC_MINUTES))
+        return minutes if MIN_SYNC_MINUTES <= minutes <= MAX_SYNC_MINUTES else DEFAULT_SYNC_MINUTES
+
+    def set_auto_sync_minutes(self, minutes: int) -> None:
+        self._settings.setValue("bersama/menit", int(minutes))
+
+    def last_sync(self) -> dt.datetime | None:
+        """When this PC last reached the shared library (aware, local time), kept across sessions."""
+        try:
+            moment = dt.datetime.fromisoformat(str(self._settings.value("bersama/terakhir", "") or ""))
+        except ValueError:
+            return None
+        return moment if moment.tzinfo is not None else moment.astimezone()
+
+    def set_last_sync(self, moment: dt.datetime) -> None:
+        self._settings.setValue("bersama/terakhir", moment.isoformat(timespec="seconds"))
 
     # ---- profile ---------------------------------------------------------------------
     def profile(self) -> Profile:
