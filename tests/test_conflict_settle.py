@@ -446,3 +446,39 @@ def test_two_syncs_with_conflicts_are_settled_one_after_the_other(pcs):
     assert pending_conflicts(a) == []
     there = load(a, sop.id)
     assert there.identity.nama == "Nama A" and there.steps[0].kegiatan == "Langkah 1 oleh B"
+
+
+def test_a_date_typed_as_text_and_a_keterkaitan_link_take_the_other_value(pcs):
+    """The two identity tables merged entry by entry: a date kept as typed, any other dated text the file
+    carries, and a Keterkaitan item's link."""
+    from sopdesk.model import SopLink
+
+    def on_a(s):
+        s.identity.keterkaitan = ["SOP Pengarsipan"]
+        s.identity.date_texts["tanggal_pembuatan"] = "awal November"
+        s.identity.date_texts["tanggal_rapat"] = "Senin pekan depan"
+        s.identity.keterkaitan_links["SOP Pengarsipan"] = SopLink("arsip-a", "AR/01", "Pengarsipan (A)")
+
+    def on_b(s):
+        s.identity.keterkaitan = ["SOP Pengarsipan"]
+        s.identity.date_texts["tanggal_pembuatan"] = "akhir November"
+        s.identity.date_texts["tanggal_rapat"] = "Selasa pekan depan"
+        s.identity.keterkaitan_links["SOP Pengarsipan"] = SopLink("arsip-b", "AR/02", "Pengarsipan (B)")
+
+    a, b, shared = pcs
+    sop = conflict_between(pcs, on_a, on_b)
+    library, conflict = read(b, sop.id)
+    try:
+        keys = [c.key for c in conflict.choices]
+        assert sorted(keys) == sorted(["identity.tanggal_pembuatan", "identity.date_texts.tanggal_rapat",
+                                       "identity.keterkaitan_links.SOP Pengarsipan"])
+        kept = settle.resolve(conflict, {})
+        assert kept.identity.date_texts["tanggal_pembuatan"] == "akhir November"
+        assert kept.identity.date_texts["tanggal_rapat"] == "Selasa pekan depan"
+        assert kept.identity.keterkaitan_links["SOP Pengarsipan"].sop_id == "arsip-b"
+        taken = settle.resolve(conflict, {i: settle.THEIRS for i in range(len(keys))})
+    finally:
+        library.close()
+    assert taken.identity.date_texts["tanggal_pembuatan"] == "awal November"
+    assert taken.identity.date_texts["tanggal_rapat"] == "Senin pekan depan"
+    assert taken.identity.keterkaitan_links["SOP Pengarsipan"] == SopLink("arsip-a", "AR/01", "Pengarsipan (A)")
