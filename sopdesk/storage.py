@@ -365,21 +365,24 @@ class Library:
                 files = sorted((e for e in it if e.name.endswith(".json") and not is_temp_file(e.name)),
                                key=lambda e: e.name)
             for entry in files:
-                stem, path = entry.name[:-5], Path(entry.path)
+                stem = entry.name[:-5]  # a Path only where a file needs more than its stat (5,000 at start)
                 if stem in seen:
-                    self._settle_duplicate(path)
+                    self._settle_duplicate(Path(entry.path))
                     continue
                 try:
                     stat = entry.stat()
                 except OSError:
                     if entry.is_symlink():
+                        path = Path(entry.path)
                         self.damaged.append((path, skipped_message(path, "adalah tautan ke berkas yang tidak ada")))
                     continue  # else gone since the listing: the window that holds the lock moved it
                 # stat follows symlinks: a link to a regular SOP file is read, a link to a device is not.
                 if not stat_mode.S_ISREG(stat.st_mode):
+                    path = Path(entry.path)
                     self.damaged.append((path, skipped_message(path, NOT_REGULAR)))
                     continue
                 if stat.st_size > MAX_SOP_BYTES:
+                    path = Path(entry.path)
                     self.damaged.append((path, skipped_message(path, too_large(stat.st_size))))
                     continue
                 doc = by_stem.get(stem)
@@ -389,6 +392,7 @@ class Library:
                     continue
                 if self._touched is not None:
                     self._touched.add(stem)
+                path = Path(entry.path)
                 try:
                     sop, data = read_document(path)
                 except StorageError as exc:

@@ -6,12 +6,17 @@ with no secret service) keeps it in memory for the session only, and Preferensi 
 """
 from __future__ import annotations
 
-import keyring
-import keyring.errors
+import importlib
 
 SERVICE = "SOP Desk"
 NO_KEYRING_NOTE = ("Kata sandi tidak dapat disimpan di PC ini; akan ditanyakan sekali setiap kali SOP Desk "
                    "dibuka.")
+
+
+def _keyring():
+    """The keyring package, imported on first use: it costs a window's start a tenth of a second otherwise."""
+    importlib.import_module("keyring.errors")
+    return importlib.import_module("keyring")
 
 
 def key_of(location: str, account: str) -> str:
@@ -19,7 +24,7 @@ def key_of(location: str, account: str) -> str:
 
 
 def _backend_unusable() -> bool:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     module = type(backend).__module__
     # The fail backend raises on every call; the null backend forgets what it is given.
     return module in ("keyring.backends.fail", "keyring.backends.null")
@@ -48,7 +53,7 @@ class PasswordStore:
         if not self.keyring_usable():
             return None
         try:
-            password = keyring.get_password(SERVICE, key)
+            password = _keyring().get_password(SERVICE, key)
         except Exception:  # noqa: BLE001 - a locked or broken keyring: ask for it instead
             self._keyring_failed = True
             return None
@@ -63,7 +68,7 @@ class PasswordStore:
         if not self.keyring_usable():
             return False
         try:
-            keyring.set_password(SERVICE, key, password)
+            _keyring().set_password(SERVICE, key, password)
         except Exception:  # noqa: BLE001 - keep it in memory; Preferensi tells the user
             self._keyring_failed = True
             return False
@@ -76,8 +81,8 @@ class PasswordStore:
         if not self.keyring_usable():
             return
         try:
-            keyring.delete_password(SERVICE, key)
-        except keyring.errors.PasswordDeleteError:
+            _keyring().delete_password(SERVICE, key)
+        except _keyring().errors.PasswordDeleteError:
             pass  # none was stored
         except Exception:  # noqa: BLE001 - nothing more to do about a broken keyring here
             self._keyring_failed = True

@@ -45,12 +45,12 @@ from sopdesk.library_files import StorageError
 from sopdesk.merge import merge_sops
 from sopdesk.model import Sop
 from sopdesk.storage import LibraryReadOnly, file_stem
-from sopdesk.sync.engine import PHASE_FETCH, PHASE_PREPARE, PHASE_PUSH, SyncError, SyncResult, sync_library
 
 from .preferences import is_url
 from .sync_secrets import PasswordStore
 
 if TYPE_CHECKING:
+    from sopdesk.sync.engine import SyncResult
     from .main_window import MainWindow
 
 SHORTCUT = "F9"
@@ -59,9 +59,6 @@ MANUAL, AUTO, START, CLOSE = "manual", "otomatis", "awal", "tutup"
 DEFAULT_AUTHOR = "SOP Desk"  # what the engine records when Preferensi has no user name
 UNEXPECTED = ("Sinkronisasi berhenti karena kesalahan yang tidak terduga; perubahan Anda tetap tersimpan di PC "
               "ini. Coba lagi nanti.")
-# Phases the engine reports outside library.mutex: a cancelled sync stops there, never half-way through
-# writing the library's files.
-_SAFE_STOPS = (PHASE_PREPARE, PHASE_FETCH, PHASE_PUSH)
 STATUS_LINE_WIDTH = 520  # px; a longer line is cut with "…" and shown whole in its tooltip
 
 
@@ -107,11 +104,18 @@ class SyncRun:
         return self.thread is not None and self.thread.is_alive()
 
     def _progress(self, text: str, done: int, total: int) -> None:
-        if self.cancel.is_set() and text in _SAFE_STOPS:
+        from sopdesk.sync import engine
+
+        # Phases the engine reports outside library.mutex: a cancelled sync stops there, never half-way
+        # through writing the library's files.
+        if self.cancel.is_set() and text in (engine.PHASE_PREPARE, engine.PHASE_FETCH, engine.PHASE_PUSH):
             raise SyncCancelled()
         self._emit(self.bridge.progressed, text, int(done), int(total))
 
     def _work(self) -> None:
+        # The git engine is imported here, in the sync's thread, on the first sync: not at the window's start.
+        from sopdesk.sync.engine import SyncError, sync_library
+
         outcome = Outcome(self)
         try:
             outcome.result = sync_library(self.library.root, self.location, self.author, library=self.library,

@@ -28,12 +28,10 @@ from dulwich.repo import Repo
 
 from ..atomic import is_temp_file, read_regular_file
 from ..library_files import MAX_SOP_BYTES
+from .folders import CONFLICTS, PLACES, REPO_DIR
 
-REPO_DIR = "sync.git"
 BRANCH = b"refs/heads/main"
 REMOTE_BRANCH = b"refs/remotes/origin/main"
-PLACES = ("sops", "trash")
-CONFLICTS = "conflicts"
 TREE_MODE = 0o040000
 FILE_MODE = 0o100644
 PACK_AT = 100  # more new blobs than this are written as one pack, not one file each

@@ -37,7 +37,7 @@ from ..merge import (
     merge_sops,
 )
 from ..model import END, Actor, Sop
-from .repo import CONFLICTS
+from .folders import CONFLICTS
 
 ISIAN, HAPUS_UBAH, RUSAK = "isian", "hapus-ubah", "rusak"
 OURS, THEIRS, KEEP, DELETE = "ours", "theirs", "keep", "delete"
