@@ -110,7 +110,7 @@ def other_sync(library: Library, remote: str, **kwargs):
 
 
 def set_shared(monkeypatch, qtbot, window, dialogs, location: str, account: str = "", password: str = "",
-               auto: bool | None = None, minutes: int | None = None) -> PreferencesDialog:
+               auto: bool | None = None, minutes: int | None = None, wait_first: bool = True) -> PreferencesDialog:
     """Preferensi through its widgets: a folder through Pilih folder…, a URL typed; Simpan."""
     seen = []
 
@@ -136,6 +136,9 @@ def set_shared(monkeypatch, qtbot, window, dialogs, location: str, account: str 
     with monkeypatch.context() as patch:
         patch.setattr(PreferencesDialog, "exec", run)
         window.preferences_action.trigger()
+    # A new location starts a first, quiet sync at once; the tests go on from its end.
+    if wait_first:
+        qtbot.waitUntil(lambda: not window.sync_ui.running(), timeout=WAIT_MS)
     return seen[0]
 
 
@@ -493,7 +496,7 @@ def silent_server():
 def test_tutup_tanpa_sinkronisasi_closes_at_once_and_leaves_the_library_whole(
         pc, qtbot, monkeypatch, tmp_path, silent_server):
     window, dialogs = pc()
-    set_shared(monkeypatch, qtbot, window, dialogs, silent_server.url)
+    set_shared(monkeypatch, qtbot, window, dialogs, silent_server.url, wait_first=False)  # it never answers
     sop = saved_sop(window)
     assert not window.close()
     dialog = window.findChild(CloseSyncDialog)
@@ -548,16 +551,16 @@ def test_sinkronkan_without_a_shared_location_opens_preferensi_there(pc, qtbot, 
 
 def test_an_empty_user_name_still_syncs_with_a_hint_once(pc, qtbot, monkeypatch, tmp_path):
     window, dialogs = pc(user="")
-    set_shared(monkeypatch, qtbot, window, dialogs, shared_folder(tmp_path))
+    # The first sync is the one that setting the location starts: the hint comes with it.
+    set_shared(monkeypatch, qtbot, window, dialogs, shared_folder(tmp_path), wait_first=False)
+    assert "Nama pengguna di Preferensi masih kosong" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.sync_ui.running(), timeout=WAIT_MS)
     saved_sop(window)
+    window.statusBar().clearMessage()
     with qtbot.waitSignal(window.sync_ui.synced, timeout=WAIT_MS) as blocker:
         window.sync_ui.sync_action.trigger()
-        assert "Nama pengguna di Preferensi masih kosong" in window.statusBar().currentMessage()
-    assert blocker.args[0].result.sent == ["001 Satu"]
-    window.statusBar().clearMessage()
-    with qtbot.waitSignal(window.sync_ui.synced, timeout=WAIT_MS):
-        window.sync_ui.sync_action.trigger()
         assert "Nama pengguna" not in window.statusBar().currentMessage()
+    assert blocker.args[0].result.sent == ["001 Satu"]
 
 
 def test_conflicts_waiting_for_a_person_are_counted_in_the_status_line(pc, other_pc, qtbot, monkeypatch,
@@ -656,3 +659,21 @@ def test_a_settled_conflict_is_sent_at_once_and_no_longer_counted(pc, other_pc, 
     other_sync(other_pc, remote)
     assert pending_conflicts(other_pc.root) == []
     assert other_pc.load(sop.id).identity.nama == "Versi Sari"
+
+
+def test_setting_the_location_shares_the_library_at_once(pc, qtbot, monkeypatch, tmp_path):
+    # A drafter who sets the shared folder expects the library to be shared now, not after the first interval.
+    window, dialogs = pc()
+    sop = saved_sop(window)
+    remote = shared_folder(tmp_path)
+    set_shared(monkeypatch, qtbot, window, dialogs, remote, wait_first=False)
+    assert window.sync_ui.running()
+    qtbot.waitUntil(lambda: not window.sync_ui.running(), timeout=WAIT_MS)
+    assert window.sync_ui.last.result is not None and window.sync_ui.last.result.sent == ["001 Satu"]
+    assert "1 dikirim" in window.sync_ui.status_text() and not dialogs.errors
+    other = Library.open(tmp_path / "pc2")
+    try:
+        sync_library(other.root, remote, "Sari", library=other)
+        assert other.load(sop.id).identity.nama == "Satu"
+    finally:
+        other.close()

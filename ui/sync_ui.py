@@ -314,6 +314,10 @@ class SyncController(QObject):
         if location_changed:
             self.last = None  # what the old location said is no news about the new one
         self.apply_settings()
+        if location_changed and self.location():
+            # A location just set is used at once: the library starts being shared without waiting for
+            # the first interval. Quiet like any automatic sync; its outcome shows in the status line.
+            self.start(AUTO)
 
     def update_actions(self) -> None:
         """Sinkronkan is greyed out while a sync runs and in a read-only window (its tooltip says why)."""
