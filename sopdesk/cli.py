@@ -544,8 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
                               help="nama penyusun yang dicatat pada perubahan; bawaannya nama di Preferensi")
     sync_options.add_argument(
         "--akun", metavar="NAMA",
-        help="nama pengguna di server git (alamat http/https); kata sandinya dibaca dari variabel lingkungan "
-        f"{SYNC_PASSWORD_ENV} atau ditanyakan bila dijalankan di terminal, tidak pernah dari baris perintah",
+        help="nama pengguna di server git (alamat http/https; bawaannya akun di Preferensi untuk pustaka "
+        f"jendela); kata sandinya dibaca dari variabel lingkungan {SYNC_PASSWORD_ENV} atau ditanyakan bila "
+        "dijalankan di terminal, tidak pernah dari baris perintah",
     )
     syncing.set_defaults(handler=run_sync)
     return parser
@@ -563,6 +564,9 @@ def run_sync(args: argparse.Namespace) -> int:
     root = Path(args.pustaka) if args.pustaka else user_library_dir()
     user = args.pengguna if args.pengguna is not None else ini_value(settings_file(), "pengguna", "nama")
     account = args.akun or ""
+    if args.akun is None and (not args.pustaka or root.resolve() == user_library_dir().resolve()):
+        # The window's library: the server account set in Preferensi (Pustaka bersama) serves here too.
+        account = ini_value(settings_file(), "bersama", "akun")
     password = os.environ.get(SYNC_PASSWORD_ENV, "")
     if account and not password and sys.stdin is not None and sys.stdin.isatty():
         import getpass

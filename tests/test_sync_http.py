@@ -239,3 +239,23 @@ def test_cli_asks_for_the_password_at_a_terminal(tmp_path, guarded, capsys, monk
     assert asked == [f"Kata sandi {ACCOUNT} untuk pustaka bersama: "]
     assert "Dikirim: 001 Satu" in capsys.readouterr().out
     assert _files_holding(a, SECRET) == []
+
+
+def test_cli_on_the_windows_library_takes_the_account_set_in_preferensi(tmp_path, guarded, capsys, monkeypatch):
+    # The drafter set the server account in the window; `sopdesk sync` on that library needs only the password.
+    home = tmp_path / "home"
+    home.mkdir()
+    library = tmp_path / "pustaka"
+    (home / "sopdesk.ini").write_text(f"[pustaka]\nfolder={library.as_posix()}\n\n[bersama]\nakun={ACCOUNT}\n"
+                                      f"lokasi={guarded.url}\n", encoding="utf-8")
+    monkeypatch.setenv("SOPDESK_HOME", str(home))
+    monkeypatch.setenv("SOPDESK_SYNC_PASSWORD", SECRET)
+    save(library, make_sop("001", "Satu"))
+    assert main(["sync", "--remote", guarded.url]) == 0
+    assert "Dikirim: 001 Satu" in capsys.readouterr().out
+    # Another library than the window's does not borrow that account: without one the server only asks.
+    monkeypatch.delenv("SOPDESK_SYNC_PASSWORD")
+    other = tmp_path / "lain"
+    save(other, make_sop("002", "Dua"))
+    assert main(["sync", "--pustaka", str(other), "--remote", guarded.url]) == 2
+    assert "meminta nama pengguna dan kata sandi" in capsys.readouterr().err
