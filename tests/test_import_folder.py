@@ -13,6 +13,7 @@ from sopdesk.interchange import read_sop_json
 from sopdesk.outputs import write_xlsx
 from sopdesk.storage import Library
 
+from .conftest import FIXTURES_DIR
 from .import_folder_helpers import ARCHIVE_ORDER, ARSIP, NESTED, PK, RKT, STEPLESS, make_archive
 
 
@@ -223,3 +224,17 @@ def test_the_library_itself_is_never_walked(library, tmp_path):
     assert batch.find_files([inside], exclude=[inside]) == ([], [])
     # Without it, the library's SOP file and catalogue would be read as SOPs to import.
     assert len(batch.find_files([folder])[0]) > len(ARCHIVE_ORDER)
+
+
+def test_an_imported_sop_is_saved_under_the_drafters_name_with_the_file_it_came_from(library, tmp_path):
+    # Riwayat versi (and the shared history) tell who brought an SOP in and from which file.
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    shutil.copy(FIXTURES_DIR / "000_dca99833c4e40ed1.json", folder / "lama.json")
+    sources, _problems = batch.find_files([folder], relative=True)
+    filer = batch.Filer(library, lambda *_: batch.Decision.SKIP, user="Budi Santoso")
+    rows = filer.file(batch.read_source(sources[0]))
+    assert [row.outcome for row in rows] == [batch.Outcome.IMPORTED]
+    version = library.current_version(rows[0].sop_id)
+    assert version.saved_by == "Budi Santoso"
+    assert version.changes[0] == "Diimpor dari lama.json"

@@ -364,3 +364,22 @@ def test_a_save_whose_history_line_could_not_be_written_says_so_in_the_status_ba
     assert "tersimpan di pustaka" in message and "folder history" in message
     assert window.library.load(window.controller.sop.id).identity.nama == "Peminjaman arsip inaktif"
     assert not dialogs.errors
+
+
+def test_moving_to_the_sampah_and_back_is_recorded_under_the_drafters_name(env):
+    # Every change of the library is a commit in the shared history: the Sampah's too, under who did it.
+    from .history_helpers import head_message
+
+    window, dialogs = env()
+    window.state.set_user_name("Budi Santoso")
+    window.controller.set_identity("nama", "Peminjaman arsip", "Nama SOP")
+    assert window.save()
+    sop_id = window.controller.sop.id
+    window.state.set_user_name("Sari Dewi")
+    dialogs.answer("confirm", True)
+    window.trash_sop(sop_id)
+    assert sop_id in {e.id for e in window.library.list_trash()}
+    assert head_message(window.library.root)[0] == "Sari Dewi <>"
+    window.state.set_user_name("Ani")
+    window.restore_sop(sop_id)
+    assert head_message(window.library.root)[0] == "Ani <>"

@@ -380,3 +380,17 @@ def test_a_repository_made_by_the_first_sync_catches_up_once_at_open(root):
     commits = commit_count(root)
     Library.open(root).close()
     assert commit_count(root) == commits
+
+
+def test_a_new_library_starts_its_history_without_a_word_about_earlier_versions(tmp_path):
+    # Only a library that had SOPs before has earlier versions in its history folder to speak of.
+    with Library.open(tmp_path / "baru"):
+        pass
+    _author, message = head_message(tmp_path / "baru")
+    assert message.startswith("Awal riwayat bersama pustaka ini: 0 SOP")
+    assert "history" not in message
+    old = tmp_path / "lama"
+    legacy_library(old, [(arsip("Versi satu"), "Ani")])
+    with Library.open(old):
+        pass
+    assert "folder history" in head_message(old)[1]
