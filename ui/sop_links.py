@@ -44,8 +44,9 @@ class LinkContext(QObject):
 
     # ---- the library -------------------------------------------------------------------------
     def set_library(self, entries: Callable[[], list], trashed: Callable[[], list]) -> None:
+        """Where the catalogue comes from; it is built when first asked for (the window's start asks once)."""
         self._entries, self._trashed = entries, trashed
-        self.library_changed()
+        self._catalogue = self._previous = None
 
     def library_changed(self) -> None:
         """An SOP was saved, deleted, restored or imported: every link may lead elsewhere now."""
