@@ -471,3 +471,31 @@ def test_many_loose_objects_are_packed_and_history_stays_readable(shared, pcs, m
             kept = [library.load_revision(sop.id, r.revision_id).steps[0].kegiatan for r in library.history(sop.id)]
         assert {"Versi 0", "Versi 1", "Versi 2"} <= set(kept)
         assert load(root, sop.id).steps[0].kegiatan == "Versi 3"
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_a_renamed_sop_and_a_step_edited_elsewhere_meet_with_every_save_in_both_histories(shared, pcs, first):
+    # A gives the SOP a new nomor and name while B edits a step: both changes arrive everywhere, and each PC's
+    # Riwayat versi holds both saves under their drafters' names.
+    a, b = pcs[:2]
+    sop = make_sop("001", "Satu")
+    share(a, b, shared, sop)
+    renamed = load(a, sop.id)
+    renamed.identity.nomor, renamed.identity.nama = "001/REV", "Satu (nama baru)"
+    save(a, renamed, user="Ani")
+    edited = load(b, sop.id)
+    edited.steps[1].kegiatan = "Diubah di B"
+    save(b, edited, user="Budi")
+    order = (a, b, a) if first == "a" else (b, a, b)
+    for root in order:
+        assert sync_library(root, shared).conflicts == []
+    for root in (a, b):
+        now = load(root, sop.id)
+        assert (now.identity.nomor, now.identity.nama, now.steps[1].kegiatan) == (
+            "001/REV", "Satu (nama baru)", "Diubah di B")
+        with Library.open(root) as library:
+            earlier = [(r.saved_by, library.load_revision(sop.id, r.revision_id)) for r in library.history(sop.id)]
+        assert any(by == "Ani" and s.identity.nama == "Satu (nama baru)" and s.steps[1].kegiatan != "Diubah di B"
+                   for by, s in earlier)
+        assert any(by == "Budi" and s.steps[1].kegiatan == "Diubah di B" and s.identity.nama == "Satu"
+                   for by, s in earlier)
