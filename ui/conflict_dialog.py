@@ -378,25 +378,21 @@ class ConflictSupport(QObject):
         else:
             dialog.exec()
 
-    _decided = False  # a record was settled during this Selesaikan bentrok (a dialog can follow another)
-
     def settle_open(self) -> str:
-        """Selesaikan bentrok… for the SOP in the editor; returns the outcome (LATER when nothing was decided).
+        """Selesaikan bentrok… for the SOP in the editor; returns the last outcome (LATER when nothing was decided).
 
-        What was decided goes to the shared library at once (a quiet sync), after the last dialog."""
-        outer = not self._in_settle
-        if outer:
-            self._in_settle, self._decided = True, False
-        try:
-            return self._settle_open()
-        finally:
-            if outer:
-                self._in_settle = False
-                sync_ui = getattr(self.window, "sync_ui", None)
-                if self._decided and sync_ui is not None:
-                    sync_ui.send_decision()
-
-    _in_settle = False
+        Another record of the same SOP (a second sync met a conflict on it too) is shown right after; what was
+        decided goes to the shared library at once (a quiet sync), after the last dialog."""
+        decided = False
+        while True:
+            outcome = self._settle_open()
+            decided = decided or outcome != LATER
+            if outcome in (LATER, DELETE, APPLY_EDIT) or not self.open_has_conflict():
+                break
+        sync_ui = getattr(self.window, "sync_ui", None)
+        if decided and sync_ui is not None:
+            sync_ui.send_decision()
+        return outcome
 
     def _settle_open(self) -> str:
         window = self.window
@@ -428,7 +424,7 @@ class ConflictSupport(QObject):
             conflict = settle.read_conflict(window.library, file_stem(sop_id))
         except StorageError as exc:
             window.dialogs.error("Bentrok tidak dapat dibaca", str(exc))
-            self._after(sop_id, reopen=False, decided=False)
+            self._after(sop_id, reopen=False)
             return LATER
         dialog = ConflictDialog(conflict, window.dialogs, window)
         self._run(dialog)
@@ -451,7 +447,7 @@ class ConflictSupport(QObject):
                 settle.delete_sop(library, conflict)
         except (StorageError, LibraryReadOnly) as exc:
             window.dialogs.error("Bentrok tidak dapat diselesaikan", f"{exc}\n\nKedua versi masih tersimpan.")
-            self._after(sop_id, reopen=False, decided=False)
+            self._after(sop_id, reopen=False)
             return LATER
         if outcome == DELETE:
             window.new_sop(ask=False)
@@ -461,8 +457,6 @@ class ConflictSupport(QObject):
         self._after(sop_id, reopen=True)
         name = window.controller.sop.identity.nama or conflict.name
         window.statusBar().showMessage(f"Bentrok \"{name}\" diselesaikan dan disimpan.", 8000)
-        if outcome != APPLY_EDIT and self.open_has_conflict():
-            return self.settle_open()  # the next record of this SOP (another sync met a conflict on it too)
         if outcome == APPLY_EDIT:
             # The first row taken from the other version (else the first row): where editing most likely starts.
             picks = dialog.picks()
@@ -475,9 +469,8 @@ class ConflictSupport(QObject):
                                            "lalu simpan lagi (Ctrl+S) bila perlu.", 10000)
         return outcome
 
-    def _after(self, sop_id: str, reopen: bool, decided: bool = True) -> None:
+    def _after(self, sop_id: str, reopen: bool) -> None:
         window = self.window
-        self._decided = self._decided or decided
         if reopen:
             try:
                 window.open_document(window.library.load(sop_id), in_library=True)
